@@ -1,0 +1,60 @@
+# Shared by .ci/start and .ci/test: installs and starts what Showgeo needs on a Debian machine.
+# Works as root or as a normal user with sudo.
+set -euo pipefail
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; AS_POSTGRES="runuser -u postgres --"; else SUDO="sudo"; AS_POSTGRES="sudo -u postgres"; fi
+
+PG_USER="${SHOWGEO_PG_USER:-showgeo}"
+PG_PASSWORD="${SHOWGEO_PG_PASSWORD:-showgeo}"
+
+apt_install() {
+  echo "==> installing $*"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null; then
+    echo "The .NET 10 SDK is required (https://dot.net). It is not on PATH." >&2
+    exit 1
+  fi
+}
+
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
+  local version
+  version="$(ls /usr/lib/postgresql | sort -V | tail -1)"
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$version main"; then
+    $SUDO pg_createcluster "$version" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+    echo "==> starting PostgreSQL $version"
+    $SUDO pg_ctlcluster "$version" main start
+  fi
+  PG_PORT="$(pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $3}')"
+  for _ in $(seq 1 30); do
+    pg_isready -q -h localhost -p "$PG_PORT" && break
+    sleep 1
+  done
+  # The role may create databases: the tests clone a migrated template per test class.
+  if ! $AS_POSTGRES psql -p "$PG_PORT" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'" | grep -q 1; then
+    $AS_POSTGRES psql -p "$PG_PORT" -qc "CREATE ROLE \"$PG_USER\" LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
+  fi
+  export PG_PORT
+}
+
+ensure_database() {
+  local db="$1"
+  if ! $AS_POSTGRES psql -p "$PG_PORT" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    $AS_POSTGRES psql -p "$PG_PORT" -qc "CREATE DATABASE \"$db\" OWNER \"$PG_USER\""
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null; then
+    apt_install chromium
+  fi
+  export SHOWGEO_CHROMIUM="${SHOWGEO_CHROMIUM:-$(command -v chromium)}"
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Showgeo.Web.Data;
+
+public static class DataSetup
+{
+    public static WebApplicationBuilder AddShowgeoData(this WebApplicationBuilder builder)
+    {
+        var options = DatabaseOptions.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
+        builder.Services.AddDbContext<ShowgeoDb>((sp, db) =>
+            db.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton<MigrationRunner>();
+
+        builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));
+        builder.Services.AddScoped<DemoData>();
+        // Registered first so the schema exists before anything else (Data Protection, seeding) touches it.
+        builder.Services.AddHostedService<DatabaseStartup>();
+
+        builder.Services.AddDataProtection().SetApplicationName("Showgeo");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o =>
+                o.XmlRepository = new DbXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        return builder;
+    }
+}
+
+/// <summary>Migrates on startup (before Kestrel accepts requests) and optionally loads demo data.</summary>
+internal sealed class DatabaseStartup(MigrationRunner runner, IServiceScopeFactory scopes, IOptions<DemoDataOptions> demo) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await runner.ApplyAsync(MigrationRunner.Embedded(), ct);
+        if (demo.Value.Seed)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(ct);
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

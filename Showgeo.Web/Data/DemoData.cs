@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Events;
+
+namespace Showgeo.Web.Data;
+
+public sealed class DemoDataOptions
+{
+    public const string Section = "Demo";
+    /// <summary>Load demo entities, events and accounts at startup (idempotent). On for the local run command.</summary>
+    public bool Seed { get; set; }
+}
+
+/// <summary>Demo content for local runs. Safe to run on every start: it does nothing once the demo fan exists.</summary>
+public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider clock, ILogger<DemoData> log)
+{
+    public const string Password = "showgeo-demo";
+    public const string FanEmail = "fan@showgeo.local";
+    public const string ManagerEmail = "manager@showgeo.local";
+    public const string AdminEmail = "admin@showgeo.local";
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        if (!await roles.RoleExistsAsync(Roles.Admin))
+            await roles.CreateAsync(new IdentityRole<Guid>(Roles.Admin));
+        if (await users.FindByEmailAsync(FanEmail) is not null) return;
+
+        var now = clock.GetUtcNow();
+        var fan = await CreateUser(FanEmail, "Demo Fan");
+        var manager = await CreateUser(ManagerEmail, "Demo Manager");
+        var admin = await CreateUser(AdminEmail, "Demo Admin");
+        await users.AddToRoleAsync(admin, Roles.Admin);
+
+        var entities = new[]
+        {
+            NewEntity("luna-waves", "Luna Waves", EntityKind.Artist, "Dream-pop trio from Lisbon.", ["dream-pop", "indie"], "Lisbon", "PT"),
+            NewEntity("the-foundry", "The Foundry", EntityKind.Venue, "A 600-capacity room in an old ironworks.", ["rock", "electronic"], "Manchester", "GB"),
+            NewEntity("northern-beats", "Northern Beats Collective", EntityKind.Organisation, "Club nights and day parties.", ["electronic", "house"], "Berlin", "DE"),
+            NewEntity("kofi-strings", "Kofi Strings", EntityKind.Artist, "Highlife guitar and friends.", ["highlife", "jazz"], "Accra", "GH"),
+        };
+        db.AddRange(entities);
+        foreach (var e in entities)
+            db.Add(new EntityMember { EntityId = e.Id, UserId = manager.Id, Role = EntityRole.Owner, AddedAt = now });
+
+        var events = new List<Event>
+        {
+            NewEvent(entities[0], "luna-waves-lisbon-night", "Luna Waves: Lisbon Night", now.AddDays(5), "Europe/Lisbon", "Coliseu dos Recreios", "Lisbon", "PT", 38.7169, -9.1399, ["dream-pop"]),
+            NewEvent(entities[0], "luna-waves-manchester", "Luna Waves at The Foundry", now.AddDays(12), "Europe/London", "The Foundry", "Manchester", "GB", 53.4794, -2.2453, ["dream-pop", "indie"]),
+            NewEvent(entities[1], "foundry-friday-rock", "Foundry Friday: Rock Night", now.AddDays(3), "Europe/London", "The Foundry", "Manchester", "GB", 53.4794, -2.2453, ["rock"]),
+            NewEvent(entities[2], "northern-beats-warehouse", "Northern Beats Warehouse Party", now.AddDays(9), "Europe/Berlin", "Halle 7", "Berlin", "DE", 52.5200, 13.4050, ["electronic", "house"]),
+            NewEvent(entities[3], "kofi-strings-live", "Kofi Strings Live in Accra", now.AddDays(20), "Africa/Accra", "Alliance Française", "Accra", "GH", 5.5600, -0.1969, ["highlife", "jazz"]),
+            NewEvent(entities[2], "northern-beats-spring", "Northern Beats Spring Session", now.AddDays(-30), "Europe/Berlin", "Halle 7", "Berlin", "DE", 52.5200, 13.4050, ["electronic"], EventPhase.Post),
+            NewEvent(entities[0], "luna-waves-porto", "Luna Waves in Porto", now.AddDays(-60), "Europe/Lisbon", "Hard Club", "Porto", "PT", 41.1412, -8.6137, ["dream-pop"], EventPhase.Post),
+        };
+        db.AddRange(events);
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
+            entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
+
+        Entity NewEntity(string slug, string name, EntityKind kind, string bio, string[] genres, string city, string country) => new()
+        {
+            Id = Guid.NewGuid(), Slug = slug, Name = name, Kind = kind, Bio = bio, Genres = genres, City = city,
+            Country = country, IsVerified = kind != EntityKind.Organisation, CreatedAt = now,
+        };
+
+        Event NewEvent(Entity entity, string slug, string title, DateTimeOffset startsAt, string tz, string venue, string city,
+            string country, double lat, double lng, string[] genres, EventPhase phase = EventPhase.Pre) => new()
+        {
+            Id = Guid.NewGuid(), EntityId = entity.Id, Slug = slug, Title = title,
+            Description = $"{title}. Doors open an hour before the start.",
+            StartsAt = startsAt, EndsAt = startsAt.AddHours(3), TimeZone = tz, VenueName = venue, City = city,
+            Country = country, Latitude = lat, Longitude = lng, Genres = genres, Visibility = EventVisibility.Public,
+            Phase = phase, CreatedAt = now,
+        };
+    }
+
+    private async Task<AppUser> CreateUser(string email, string name)
+    {
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = clock.GetUtcNow() };
+        var result = await users.CreateAsync(user, Password);
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Demo user {email}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+        return user;
+    }
+}

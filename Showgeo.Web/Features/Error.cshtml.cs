@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Showgeo.Web.Features;
+
+/// <summary>Friendly page for status codes and unhandled errors; never shows exception details.</summary>
+[IgnoreAntiforgeryToken]
+[ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
+public sealed class ErrorModel : PageModel
+{
+    public string Title { get; private set; } = "Something went wrong";
+    public string Message { get; private set; } = "We could not finish that request. Please try again in a moment.";
+    public string? RequestId { get; private set; }
+
+    public void OnGet(int? code) => Describe(code);
+
+    public void OnPost(int? code) => Describe(code);
+
+    private void Describe(int? code)
+    {
+        var status = code ?? HttpContext.Response.StatusCode;
+        if (status is < 400 or > 599) status = 500;
+        Response.StatusCode = status;
+        (Title, Message) = status switch
+        {
+            404 => ("Page not found", "We could not find that page. It may have moved, or the link may be wrong."),
+            403 => ("Not allowed", "You do not have permission to do that."),
+            400 => ("Bad request", "That request could not be understood. Please check it and try again."),
+            405 => ("Not allowed", "That action is not available here."),
+            _ when status >= 500 => ("Something went wrong", "We could not finish that request. Please try again in a moment."),
+            _ => ("Request problem", "That request could not be completed."),
+        };
+        if (status >= 500) RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Showgeo.Web.Infrastructure;
+
+/// <summary>
+/// The only place that knows htmx's header names. Pages ask <see cref="PageOrPartial"/> what to render and use the
+/// <c>Hx*</c> extensions to steer the client.
+/// </summary>
+public static class Htmx
+{
+    public static bool IsHtmx(this HttpRequest request) => request.Headers["HX-Request"] == "true";
+
+    public static bool IsBoosted(this HttpRequest request) => request.Headers["HX-Boosted"] == "true";
+
+    public static bool IsHistoryRestore(this HttpRequest request) => request.Headers["HX-History-Restore-Request"] == "true";
+
+    /// <summary>A fragment is wanted only by a non-boosted htmx request that is not restoring history.</summary>
+    public static bool WantsFragment(this HttpRequest request) =>
+        request.IsHtmx() && !request.IsBoosted() && !request.IsHistoryRestore();
+
+    /// <summary>
+    /// Returns the named partial for a non-boosted htmx request, otherwise the whole page. Always varies on HX-Request
+    /// so caches never hand a fragment to a full navigation.
+    /// </summary>
+    public static IActionResult PageOrPartial(this PageModel page, string partialName, object? model = null)
+    {
+        page.Response.Headers.Append("Vary", "HX-Request");
+        if (page.Request.WantsFragment())
+            return page.Partial(partialName, model ?? page);
+        return page.Page();
+    }
+
+    /// <summary>After a successful POST: a redirect for plain forms (PRG), an HX-Redirect with 200 for htmx.</summary>
+    public static IActionResult RedirectAfterPost(this PageModel page, string url)
+    {
+        if (page.Request.IsHtmx())
+        {
+            page.Response.HxRedirect(url);
+            return new OkResult();
+        }
+        return page.LocalRedirect(url);
+    }
+
+    public static void HxTrigger(this HttpResponse response, string eventName, object? detail = null)
+    {
+        if (detail is null)
+            response.Headers["HX-Trigger"] = eventName;
+        else
+            response.Headers["HX-Trigger"] = JsonSerializer.Serialize(new Dictionary<string, object> { [eventName] = detail });
+    }
+
+    public static void HxRedirect(this HttpResponse response, string url) => response.Headers["HX-Redirect"] = url;
+
+    public static void HxLocation(this HttpResponse response, string url) => response.Headers["HX-Location"] = url;
+
+    public static void HxRefresh(this HttpResponse response) => response.Headers["HX-Refresh"] = "true";
+
+    public static void HxRetarget(this HttpResponse response, string selector) => response.Headers["HX-Retarget"] = selector;
+
+    public static void HxReswap(this HttpResponse response, string swap) => response.Headers["HX-Reswap"] = swap;
+
+    public static void HxPushUrl(this HttpResponse response, string url) => response.Headers["HX-Push-Url"] = url;
+}
