@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Showgeo.Web.Data;
+
+namespace Showgeo.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on a real Kestrel port over its own cloned PostgreSQL database. Use as an xunit class fixture;
+/// subclass and override <see cref="ConfigureAsync"/> to add settings (fake cloud servers, options).
+/// </summary>
+public class ShowgeoApp : IAsyncLifetime
+{
+    private Factory? _factory;
+
+    public string ConnectionString { get; private set; } = "";
+    public Uri BaseAddress { get; private set; } = null!;
+    public IServiceProvider Services => _factory!.Services;
+
+    /// <summary>Extra configuration for this app instance (keys use ':' separators).</summary>
+    protected virtual Task ConfigureAsync(IDictionary<string, string?> settings) => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CloneAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Showgeo"] = ConnectionString,
+            ["Demo:Seed"] = "false",
+        };
+        await ConfigureAsync(settings);
+        _factory = new Factory(settings);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        await TestDatabase.DropAsync(ConnectionString);
+    }
+
+    /// <summary>A cookie-keeping client that does not follow redirects, so tests see exactly what the server sent.</summary>
+    public WebClient CreateClient() => new(BaseAddress);
+
+    /// <summary>A fresh DbContext on this app's database, for arranging and asserting rows.</summary>
+    public ShowgeoDb CreateDb() =>
+        new(new DbContextOptionsBuilder<ShowgeoDb>().UseNpgsql(ConnectionString).Options);
+
+    /// <summary>Runs <paramref name="work"/> in a DI scope of the running app (UserManager, services…).</summary>
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
+                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+        }
+    }
+}
+
+public static class HttpStatus
+{
+    public static bool IsRedirect(this HttpResponseMessage r) =>
+        r.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.Found or HttpStatusCode.TemporaryRedirect or HttpStatusCode.MovedPermanently;
+}
