@@ -6,6 +6,16 @@ public sealed class AppUser : IdentityUser<Guid>
 {
     public string DisplayName { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Public @handle, unique (case-insensitive, stored lower-case); null until the user picks one.</summary>
+    public string? Handle { get; set; }
+    public string Bio { get; set; } = "";
+    public string? City { get; set; }
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; set; }
+    public Guid? AvatarAssetId { get; set; }
+    /// <summary>A private profile shows only the display name to others.</summary>
+    public bool IsProfilePrivate { get; set; }
 }
 
 public static class Roles

@@ -19,6 +19,11 @@ public sealed class ShowgeoDb(DbContextOptions<ShowgeoDb> options)
         {
             u.ToTable("users");
             u.Property(x => x.DisplayName).HasMaxLength(100);
+            u.Property(x => x.Handle).HasMaxLength(30);
+            u.HasIndex(x => x.Handle).IsUnique();
+            u.Property(x => x.Bio).HasMaxLength(2000);
+            u.Property(x => x.City).HasMaxLength(100);
+            u.Property(x => x.Country).HasMaxLength(2);
         });
         builder.Entity<IdentityRole<Guid>>().ToTable("roles");
         builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");

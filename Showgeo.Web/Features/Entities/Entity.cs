@@ -23,6 +23,8 @@ public sealed class Entity
     public bool IsVerified { get; set; }
     public DateTimeOffset? SuspendedAt { get; set; }
     public string? SuspensionReason { get; set; }
+    public Guid? AvatarAssetId { get; set; }
+    public Guid? BannerAssetId { get; set; }
     /// <summary>Maintained in the same transaction as the follow rows (see the follow feature).</summary>
     public int FollowerCount { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -13,6 +13,8 @@ public sealed class Event
 {
     public Guid Id { get; set; }
     public Guid EntityId { get; set; }
+    public Guid? TourId { get; set; }
+    public Guid? ArtAssetId { get; set; }
     public string Slug { get; set; } = "";
     public string Title { get; set; } = "";
     public string Description { get; set; } = "";
@@ -53,6 +55,8 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.Property(x => x.Phase).HasConversion<string>().HasColumnType("text");
         b.HasOne(x => x.Entity).WithMany().HasForeignKey(x => x.EntityId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(x => x.EntityId);
+        b.HasOne<Tours.Tour>().WithMany().HasForeignKey(x => x.TourId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(x => x.TourId);
         b.HasIndex(x => x.StartsAt);
     }
 }
