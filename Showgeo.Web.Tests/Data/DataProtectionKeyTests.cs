@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Tests.Infrastructure;
 
 namespace Showgeo.Web.Tests.Data;
@@ -31,7 +32,8 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
         Assert.Equal("Key Keeper", registered.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
         var manage = await client.GetAsync("/account/manage");
         var cookies = client.Cookies.GetAllCookies();
-        await using (var db = first.CreateDb())
+        await using (var db = new Showgeo.Web.Data.ShowgeoDb(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Showgeo.Web.Data.ShowgeoDb>()
+                         .UseNpgsql(_database).Options))
             Assert.NotEmpty(db.Set<Showgeo.Web.Data.DataProtectionKey>().ToList());
         await first.DisposeAsync();
 
