@@ -28,13 +28,13 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var query = Rowify(db.Set<Entity>().AsNoTracking());
+        var query = db.Set<Entity>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Q))
         {
             var pattern = "%" + Q.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            query = query.Where(r => EF.Functions.ILike(r.Name, pattern) || EF.Functions.ILike(r.Slug, pattern));
+            query = query.Where(e => EF.Functions.ILike(e.Name, pattern) || EF.Functions.ILike(e.Slug, pattern));
         }
-        Rows = await query.OrderBy(r => r.Name).Take(PageSize).ToListAsync(ct);
+        Rows = await Rowify(query.OrderBy(e => e.Name).Take(PageSize)).ToListAsync(ct);
     }
 
     public Task<IActionResult> OnPostVerifyAsync(Guid id, CancellationToken ct) =>
