@@ -36,11 +36,12 @@ public sealed class EditEventModel(ShowgeoDb db, EntityAccess access, EventEdito
     }
 
     /// <param name="from">The phase the manager saw when clicking, so a stale or repeated click changes nothing.</param>
-    public async Task<IActionResult> OnPostPhaseAsync(string slug, Guid eventId, EventPhase from, EventPhase to, string? note, CancellationToken ct)
+    public async Task<IActionResult> OnPostPhaseAsync(string slug, Guid eventId, string? from, string? to, string? note, CancellationToken ct)
     {
         if (await LoadAsync(slug, eventId, tracked: false, ct) is { } denied) return denied;
-        var result = ModelState.IsValid
-            ? await lifecycle.ChangeAsync(Event.Id, from, to, User, note, ct)
+        // Parsed here rather than bound: the page's [BindProperty] Input is bound (and invalid) on every POST.
+        var result = Enum.TryParse<EventPhase>(from, out var fromPhase) && Enum.TryParse<EventPhase>(to, out var toPhase)
+            ? await lifecycle.ChangeAsync(Event.Id, fromPhase, toPhase, User, note, ct)
             : PhaseChangeResult.Refused("Unknown phase.", Event.Phase);
         if (result.Succeeded && !Request.WantsFragment())
         {
