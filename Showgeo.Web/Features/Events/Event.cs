@@ -29,6 +29,15 @@ public sealed class Event
     public double? Latitude { get; set; }
     public double? Longitude { get; set; }
     public bool IsOnline { get; set; }
+    /// <summary>A recorded show played at its start time rather than performed live.</summary>
+    public bool IsPrerecorded { get; set; }
+    /// <summary>
+    /// Set by the organiser: fans RSVP instead of buying tickets. Stored rather than derived from ticket types so the
+    /// page knows what to offer before any ticket type exists.
+    /// </summary>
+    public bool IsFree { get; set; }
+    /// <summary>ISO 3166-1 alpha-2 codes where fans may RSVP or buy; empty means everywhere (see ViewerCountry).</summary>
+    public string[] AllowedCountries { get; set; } = [];
     public string[] Genres { get; set; } = [];
     public EventVisibility Visibility { get; set; }
     public EventPhase Phase { get; set; }

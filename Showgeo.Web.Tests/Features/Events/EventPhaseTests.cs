@@ -1,0 +1,209 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Events;
+using Showgeo.Web.Tests.Infrastructure;
+using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
+using static Showgeo.Web.Tests.Features.Events.EventsArrange;
+
+namespace Showgeo.Web.Tests.Features.Events;
+
+public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
+{
+    private static readonly (EventPhase From, EventPhase To)[] AllowedPairs =
+    [
+        (EventPhase.Draft, EventPhase.Pre), (EventPhase.Draft, EventPhase.Cancelled),
+        (EventPhase.Pre, EventPhase.Live), (EventPhase.Pre, EventPhase.Cancelled),
+        (EventPhase.Live, EventPhase.Post), (EventPhase.Live, EventPhase.Cancelled),
+    ];
+
+    [Fact]
+    public async Task Every_phase_pair_outside_the_allowed_list_is_refused_with_no_change_and_no_history()
+    {
+        var (client, coordinatorId) = await SignedInUserAsync(app, "Coco Ordinator");
+        var entity = await EntityAsync(app, (coordinatorId, EntityRole.Coordinator));
+        var tokenPage = await client.GetAsync(EditUrl(entity, await EventAsync(app, entity.Id)));
+        var failures = new List<string>();
+
+        foreach (var from in Enum.GetValues<EventPhase>())
+        foreach (var to in Enum.GetValues<EventPhase>())
+        {
+            var e = await EventAsync(app, entity.Id, from);
+            using var response = await client.PostAsync(EditUrl(entity, e) + "?handler=Phase", tokenPage.Document,
+                new Dictionary<string, string> { ["from"] = from.ToString(), ["to"] = to.ToString() }, htmx: true);
+            var html = await response.Content.ReadAsStringAsync();
+            var fragment = WebClient.Parse(html);
+            var phase = await PhaseAsync(app, e.Id);
+            var history = await HistoryCountAsync(app, e.Id);
+            var allowed = AllowedPairs.Contains((from, to));
+            if (allowed && (phase != to || history != 1 || fragment.QuerySelector("[data-testid=phase-error]") is not null))
+                failures.Add($"{from}->{to} should succeed: phase {phase}, history {history}");
+            if (!allowed && (phase != from || history != 0 ||
+                             fragment.QuerySelector("[data-testid=phase-error]")?.TextContent is not { } error ||
+                             !(error.Contains($"cannot move from {from} to {to}") || error.Contains($"already {from}"))))
+                failures.Add($"{from}->{to} should be refused with a message: phase {phase}, history {history}, html {html[..Math.Min(200, html.Length)]}");
+        }
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Coordinator_moves_event_through_phases_and_history_shows_who_and_when()
+    {
+        var (client, coordinatorId) = await SignedInUserAsync(app, "Cora Phase");
+        var entity = await EntityAsync(app, (coordinatorId, EntityRole.Coordinator));
+        var e = await EventAsync(app, entity.Id, EventPhase.Draft);
+        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+
+        // Without JavaScript: the button posts the form and the page comes back via redirect.
+        var edit = await client.GetAsync(EditUrl(entity, e));
+        Assert.Equal(["Pre", "Cancelled"], edit.Document.QuerySelectorAll("#phase-form button[name=to]").Select(b => b.GetAttribute("value")));
+        var published = await client.SubmitAsync(edit.Document, "#phase-form",
+            new Dictionary<string, string> { ["note"] = "Tickets on sale" }, submitName: "to", submitValue: "Pre");
+        Assert.Equal(EditUrl(entity, e), published.Path);
+        Assert.Equal("Upcoming", published.Document.QuerySelector("#event-phase [data-testid=phase-badge]")?.TextContent.Trim());
+        Assert.Equal(["Live", "Cancelled"], published.Document.QuerySelectorAll("#phase-form button[name=to]").Select(b => b.GetAttribute("value")));
+
+        // With htmx: the phase section comes back as a fragment.
+        using var live = await client.SubmitRawAsync(published.Document, "#phase-form", htmx: true, submitName: "to", submitValue: "Live");
+        var fragmentHtml = await live.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", fragmentHtml);
+        var fragment = WebClient.Parse(fragmentHtml);
+        Assert.Equal("LIVE", fragment.QuerySelector("#event-phase [data-testid=phase-badge]")?.TextContent.Trim());
+        var rows = fragment.QuerySelectorAll("[data-testid=phase-change]").Select(li => li.TextContent).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("Pre → Live by Cora Phase", rows[0]);
+        Assert.Contains("Draft → Pre by Cora Phase", rows[1]);
+        Assert.Contains("Tickets on sale", rows[1]);
+
+        await using var db = app.CreateDb();
+        var history = await db.Set<EventPhaseChange>().Where(c => c.EventId == e.Id).OrderBy(c => c.ChangedAt).ToListAsync();
+        Assert.All(history, h => Assert.Equal(coordinatorId, h.ChangedByUserId));
+        Assert.All(history, h => Assert.InRange(h.ChangedAt, before, DateTimeOffset.UtcNow.AddSeconds(5)));
+        Assert.Equal([(EventPhase.Draft, EventPhase.Pre), (EventPhase.Pre, EventPhase.Live)], history.Select(h => (h.FromPhase, h.ToPhase)));
+    }
+
+    [Fact]
+    public async Task Non_member_fan_and_anonymous_visitor_cannot_change_phase()
+    {
+        var (owner, ownerId) = await SignedInUserAsync(app, "Olive Owner");
+        var (fan, _) = await SignedInUserAsync(app, "Fred Fan");
+        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
+        var e = await EventAsync(app, entity.Id, EventPhase.Pre);
+        var values = new Dictionary<string, string> { ["from"] = "Pre", ["to"] = "Cancelled" };
+
+        var fanEdit = await fan.Http.GetAsync(EditUrl(entity, e));
+        Assert.Equal("/account/access-denied", fanEdit.Headers.Location?.AbsolutePath);
+        var fanHome = await fan.GetAsync("/");
+        using (var r = await fan.PostAsync(EditUrl(entity, e) + "?handler=Phase", fanHome.Document, values))
+            Assert.Equal("/account/access-denied", r.Headers.Location?.AbsolutePath);
+
+        using var anonymous = app.CreateClient();
+        var anonHome = await anonymous.GetAsync("/");
+        using (var r = await anonymous.PostAsync(EditUrl(entity, e) + "?handler=Phase", anonHome.Document, values))
+        {
+            Assert.True(r.IsRedirect());
+            Assert.Equal("/account/login", r.Headers.Location?.AbsolutePath);
+        }
+
+        Assert.Equal(EventPhase.Pre, await PhaseAsync(app, e.Id));
+        Assert.Equal(0, await HistoryCountAsync(app, e.Id));
+        owner.Dispose();
+        fan.Dispose();
+    }
+
+    [Fact]
+    public async Task Lifecycle_service_refuses_a_signed_in_user_who_is_not_a_member()
+    {
+        var (_, ownerId) = await SignedInUserAsync(app, "Otto Owner");
+        var (_, strangerId) = await SignedInUserAsync(app, "Sam Stranger");
+        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
+        var e = await EventAsync(app, entity.Id, EventPhase.Draft);
+
+        var result = await app.WithScopeAsync(sp => sp.GetRequiredService<EventLifecycle>()
+            .ChangeAsync(e.Id, EventPhase.Draft, EventPhase.Pre, Principal(strangerId), null, CancellationToken.None));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("Only the entity's team", result.Error);
+        Assert.Equal(EventPhase.Draft, await PhaseAsync(app, e.Id));
+        Assert.Equal(0, await HistoryCountAsync(app, e.Id));
+    }
+
+    [Fact]
+    public async Task Two_simultaneous_clicks_move_the_phase_once()
+    {
+        var (client, managerId) = await SignedInUserAsync(app, "Max Manager");
+        var entity = await EntityAsync(app, (managerId, EntityRole.Manager));
+        var e = await EventAsync(app, entity.Id, EventPhase.Pre);
+        var edit = await client.GetAsync(EditUrl(entity, e));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsync(
+            EditUrl(entity, e) + "?handler=Phase", edit.Document,
+            new Dictionary<string, string> { ["from"] = "Pre", ["to"] = "Live" }, htmx: true)));
+        var errors = 0;
+        foreach (var r in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            if (WebClient.Parse(await r.Content.ReadAsStringAsync()).QuerySelector("[data-testid=phase-error]") is not null) errors++;
+            r.Dispose();
+        }
+
+        Assert.Equal(5, errors);
+        Assert.Equal(EventPhase.Live, await PhaseAsync(app, e.Id));
+        Assert.Equal(1, await HistoryCountAsync(app, e.Id));
+    }
+
+    [Fact]
+    public async Task Cancellation_hooks_run_in_the_cancelling_transaction_and_a_failing_hook_undoes_the_cancel()
+    {
+        var (_, ownerId) = await SignedInUserAsync(app, "Hana Hook");
+        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
+        var ok = await EventAsync(app, entity.Id, EventPhase.Pre);
+        var failing = await EventAsync(app, entity.Id, EventPhase.Pre);
+
+        RecordingHook? recorder = null;
+        var done = await Cancel(ok.Id, db => recorder = new RecordingHook(db));
+        Assert.True(done.Succeeded);
+        Assert.Equal((ok.Id, ownerId, EventPhase.Cancelled, true), recorder!.Seen.Single());
+        Assert.Equal(EventPhase.Cancelled, await PhaseAsync(app, ok.Id));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Cancel(failing.Id, _ => new FailingHook()));
+        Assert.Equal(EventPhase.Pre, await PhaseAsync(app, failing.Id));
+        Assert.Equal(0, await HistoryCountAsync(app, failing.Id));
+
+        Task<PhaseChangeResult> Cancel(Guid eventId, Func<ShowgeoDb, IEventCancellationHook> hook) => app.WithScopeAsync(sp =>
+            new EventLifecycle(sp.GetRequiredService<ShowgeoDb>(), sp.GetRequiredService<EntityAccess>(), TimeProvider.System,
+                    [hook(sp.GetRequiredService<ShowgeoDb>())])
+                .ChangeAsync(eventId, EventPhase.Pre, EventPhase.Cancelled, Principal(ownerId), "Storm", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task No_cancellation_hook_is_registered_by_the_events_feature_itself()
+    {
+        var hooks = await app.WithScopeAsync(sp => Task.FromResult(sp.GetServices<IEventCancellationHook>().ToList()));
+        Assert.DoesNotContain(hooks, h => h.GetType().Namespace == typeof(EventLifecycle).Namespace);
+    }
+
+    private static ClaimsPrincipal Principal(Guid userId) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], "test"));
+
+    /// <summary>Records what it was told and what the shared DbContext sees: the new phase, inside an open transaction.</summary>
+    private sealed class RecordingHook(ShowgeoDb db) : IEventCancellationHook
+    {
+        public List<(Guid, Guid, EventPhase, bool)> Seen { get; } = [];
+
+        public async Task OnCancelledAsync(Guid eventId, Guid byUserId, CancellationToken ct)
+        {
+            var phase = await db.Set<Event>().Where(e => e.Id == eventId).Select(e => e.Phase).SingleAsync(ct);
+            Seen.Add((eventId, byUserId, phase, db.Database.CurrentTransaction is not null));
+        }
+    }
+
+    private sealed class FailingHook : IEventCancellationHook
+    {
+        public Task OnCancelledAsync(Guid eventId, Guid byUserId, CancellationToken ct) =>
+            throw new InvalidOperationException("refunds could not be recorded");
+    }
+}

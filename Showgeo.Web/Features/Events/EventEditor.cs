@@ -1,0 +1,216 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Tours;
+
+namespace Showgeo.Web.Features.Events;
+
+/// <summary>What the create and edit pages post. Times are wall-clock times in <see cref="TimeZone"/>.</summary>
+public sealed class EventInput
+{
+    [Required(ErrorMessage = "Give the event a title."), StringLength(200)]
+    public string Title { get; set; } = "";
+
+    [StringLength(120), Display(Name = "Address (slug)")]
+    public string? Slug { get; set; }
+
+    [StringLength(10000)]
+    public string? Description { get; set; }
+
+    [Display(Name = "Prerecorded")]
+    public bool IsPrerecorded { get; set; }
+
+    [Display(Name = "Online")]
+    public bool IsOnline { get; set; }
+
+    [Display(Name = "Free event (fans RSVP)")]
+    public bool IsFree { get; set; }
+
+    [StringLength(200), Display(Name = "Venue")]
+    public string? VenueName { get; set; }
+
+    [StringLength(100)]
+    public string? City { get; set; }
+
+    [StringLength(2, ErrorMessage = "Use the two-letter country code, e.g. GB.")]
+    public string? Country { get; set; }
+
+    [Range(-90, 90, ErrorMessage = "Latitude must be between -90 and 90.")]
+    public double? Latitude { get; set; }
+
+    [Range(-180, 180, ErrorMessage = "Longitude must be between -180 and 180.")]
+    public double? Longitude { get; set; }
+
+    [Required(ErrorMessage = "Pick the event's time zone."), Display(Name = "Time zone")]
+    public string TimeZone { get; set; } = "UTC";
+
+    [Required(ErrorMessage = "Enter when the event starts."), Display(Name = "Starts (local time)")]
+    public string? StartsLocal { get; set; }
+
+    [Required(ErrorMessage = "Enter when the event ends."), Display(Name = "Ends (local time)")]
+    public string? EndsLocal { get; set; }
+
+    [StringLength(500), Display(Name = "Genres (comma-separated)")]
+    public string? Genres { get; set; }
+
+    [Display(Name = "Tour")]
+    public Guid? TourId { get; set; }
+
+    public EventVisibility Visibility { get; set; } = EventVisibility.Public;
+
+    [StringLength(1000), Display(Name = "Only available in (country codes, comma-separated; empty = everywhere)")]
+    public string? AllowedCountries { get; set; }
+
+    public static EventInput From(Event e) => new()
+    {
+        Title = e.Title, Slug = e.Slug, Description = e.Description, IsPrerecorded = e.IsPrerecorded, IsOnline = e.IsOnline,
+        IsFree = e.IsFree, VenueName = e.VenueName, City = e.City, Country = e.Country, Latitude = e.Latitude,
+        Longitude = e.Longitude, TimeZone = e.TimeZone, StartsLocal = EventTimeZones.ToLocalInput(e.StartsAt, e.TimeZone),
+        EndsLocal = EventTimeZones.ToLocalInput(e.EndsAt, e.TimeZone), Genres = string.Join(", ", e.Genres),
+        TourId = e.TourId, Visibility = e.Visibility, AllowedCountries = string.Join(", ", e.AllowedCountries),
+    };
+}
+
+public sealed record TourOption(Guid Id, string Name);
+
+/// <summary>Validates and applies <see cref="EventInput"/> for the create and edit pages; nothing is written on error.</summary>
+public sealed partial class EventEditor(ShowgeoDb db)
+{
+    public const int MaxGenres = 10;
+    public const int MaxGenreLength = 40;
+    private const string Prefix = "Input.";
+
+    public Task<List<TourOption>> ToursAsync(Guid entityId, CancellationToken ct) =>
+        db.Set<Tour>().AsNoTracking().Where(t => t.EntityId == entityId).OrderBy(t => t.Name)
+            .Select(t => new TourOption(t.Id, t.Name)).ToListAsync(ct);
+
+    /// <summary>Checks everything the annotations cannot, then copies the values onto <paramref name="target"/>.</summary>
+    public async Task<bool> TryApplyAsync(EventInput input, Event target, Guid entityId, ModelStateDictionary errors, CancellationToken ct)
+    {
+        var slug = string.IsNullOrWhiteSpace(input.Slug) ? Slugify(input.Title) : input.Slug.Trim().ToLowerInvariant();
+        if (slug.Length < 3 || slug.Length > 120 || !SlugPattern().IsMatch(slug))
+            errors.AddModelError(Prefix + nameof(input.Slug),
+                "The address may use lower-case letters, digits and single hyphens, 3 to 120 characters.");
+        else if (await db.Set<Event>().AnyAsync(e => e.Slug == slug && e.Id != target.Id, ct))
+            errors.AddModelError(Prefix + nameof(input.Slug), $"The address '{slug}' is already used by another event. Choose another.");
+
+        DateTimeOffset? starts = null, ends = null;
+        if (!EventTimeZones.TryFind(input.TimeZone, out var zone))
+            errors.AddModelError(Prefix + nameof(input.TimeZone), "Pick a time zone from the list.");
+        else
+        {
+            starts = ParseLocal(input.StartsLocal, zone, nameof(input.StartsLocal), "start", errors);
+            ends = ParseLocal(input.EndsLocal, zone, nameof(input.EndsLocal), "end", errors);
+            if (starts is { } s && ends is { } e && e <= s)
+                errors.AddModelError(Prefix + nameof(input.EndsLocal), "The event must end after it starts.");
+        }
+
+        var venue = Clean(input.VenueName);
+        var city = Clean(input.City);
+        var country = Clean(input.Country)?.ToUpperInvariant();
+        if (country is not null && !IsoCountries.IsValid(country))
+            errors.AddModelError(Prefix + nameof(input.Country), $"'{country}' is not a two-letter ISO country code (e.g. GB, DE, US).");
+        if (venue is null && !input.IsOnline)
+            errors.AddModelError(Prefix + nameof(input.VenueName), "Give a venue, mark the event as online, or both.");
+        if (venue is not null && (city is null || country is null))
+            errors.AddModelError(Prefix + nameof(input.City), "An in-person event needs the venue's city and country.");
+        if (input.Latitude.HasValue != input.Longitude.HasValue)
+            errors.AddModelError(Prefix + nameof(input.Latitude), "Give both latitude and longitude, or neither.");
+
+        var genres = (input.Genres ?? "").Split(',')
+            .Select(g => WhiteSpace().Replace(g.Trim().ToLowerInvariant(), " "))
+            .Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        if (genres.Length > MaxGenres)
+            errors.AddModelError(Prefix + nameof(input.Genres), $"List at most {MaxGenres} genres.");
+        if (genres.Any(g => g.Length > MaxGenreLength))
+            errors.AddModelError(Prefix + nameof(input.Genres), $"Each genre can be at most {MaxGenreLength} characters.");
+
+        var allowed = (input.AllowedCountries ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(c => c.Trim().ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToArray();
+        var unknown = allowed.Where(c => !IsoCountries.IsValid(c)).ToArray();
+        if (unknown.Length > 0)
+            errors.AddModelError(Prefix + nameof(input.AllowedCountries),
+                $"Not two-letter ISO country codes: {string.Join(", ", unknown)}.");
+
+        if (input.TourId is { } tourId && !await db.Set<Tour>().AnyAsync(t => t.Id == tourId && t.EntityId == entityId, ct))
+            errors.AddModelError(Prefix + nameof(input.TourId), "Pick one of this entity's tours.");
+        if (!Enum.IsDefined(input.Visibility))
+            errors.AddModelError(Prefix + nameof(input.Visibility), "Pick who can see the event.");
+
+        if (!errors.IsValid) return false;
+
+        target.Title = input.Title.Trim();
+        target.Slug = slug;
+        target.Description = input.Description?.Trim() ?? "";
+        target.IsPrerecorded = input.IsPrerecorded;
+        target.IsOnline = input.IsOnline;
+        target.IsFree = input.IsFree;
+        target.VenueName = venue;
+        target.City = city;
+        target.Country = country;
+        target.Latitude = input.Latitude;
+        target.Longitude = input.Longitude;
+        target.TimeZone = zone.Id == TimeZoneInfo.Utc.Id ? "UTC" : input.TimeZone;
+        target.StartsAt = starts!.Value;
+        target.EndsAt = ends!.Value;
+        target.Genres = genres;
+        target.TourId = input.TourId;
+        target.Visibility = input.Visibility;
+        target.AllowedCountries = allowed;
+        return true;
+    }
+
+    /// <summary>Saves, turning a slug taken by a concurrent save into the same message the pre-check gives.</summary>
+    public async Task<bool> TrySaveAsync(ModelStateDictionary errors, string slug, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ix_events_slug" })
+        {
+            errors.AddModelError(Prefix + nameof(EventInput.Slug), $"The address '{slug}' is already used by another event. Choose another.");
+            return false;
+        }
+    }
+
+    private static DateTimeOffset? ParseLocal(string? value, TimeZoneInfo zone, string field, string what, ModelStateDictionary errors)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null; // [Required] already reported it
+        if (!DateTime.TryParseExact(value.Trim(), ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"],
+                CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            errors.AddModelError(Prefix + field, $"Enter the {what} as a date and time, e.g. 2030-06-21T19:30.");
+            return null;
+        }
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+        {
+            errors.AddModelError(Prefix + field, $"{local:yyyy-MM-dd HH:mm} does not exist in {zone.Id} (the clocks skip it). Pick another {what} time.");
+            return null;
+        }
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
+    }
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    public static string Slugify(string title)
+    {
+        var s = NonSlug().Replace(title.Trim().ToLowerInvariant(), "-").Trim('-');
+        return s.Length > 120 ? s[..120].TrimEnd('-') : s;
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonSlug();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+}

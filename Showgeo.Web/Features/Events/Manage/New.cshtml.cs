@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure;
+
+namespace Showgeo.Web.Features.Events.Manage;
+
+public sealed class NewEventModel(ShowgeoDb db, EntityAccess access, EventEditor editor, TimeProvider clock) : EventFormPageModel
+{
+    public override string FormUrl => Url.Page("/Events/Manage/New", new { slug = Entity.Slug })!;
+    public override string SubmitLabel => "Create draft";
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
+    {
+        if (await AuthorizeAsync(slug, ct) is { } denied) return denied;
+        Input = new EventInput { TimeZone = "UTC" };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string slug, CancellationToken ct)
+    {
+        if (await AuthorizeAsync(slug, ct) is { } denied) return denied;
+        var created = new Event
+        {
+            Id = Guid.NewGuid(), EntityId = Entity.Id, Phase = EventPhase.Draft, CreatedAt = clock.GetUtcNow(),
+        };
+        if (!ModelState.IsValid || !await editor.TryApplyAsync(Input, created, Entity.Id, ModelState, ct))
+            return this.PageOrPartial("_EventForm");
+        db.Add(created);
+        if (!await editor.TrySaveAsync(ModelState, created.Slug, ct)) return this.PageOrPartial("_EventForm");
+        TempData["Flash"] = "Draft created. Publish it when it is ready.";
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Edit", new { slug = Entity.Slug, eventId = created.Id })!);
+    }
+
+    private async Task<IActionResult?> AuthorizeAsync(string slug, CancellationToken ct)
+    {
+        var (entity, exists) = await ManagedEntity.FindAsync(db, access, slug, User, ct);
+        if (!exists) return NotFound();
+        if (entity is null) return Forbid();
+        Entity = entity;
+        Tours = await editor.ToursAsync(entity.Id, ct);
+        return null;
+    }
+}
