@@ -1,5 +1,6 @@
 using System.Net.Mime;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -32,8 +33,10 @@ public static class AssetsSetup
             foreach (var (page, kinds) in UploadPages)
             {
                 var limit = options.RequestLimit(kinds);
+                var largest = AssetService.Size(kinds.Max(options.MaxBytes));
                 o.Conventions.AddPageApplicationModelConvention(page, m =>
                 {
+                    m.Filters.Add(new UploadTooLargeFilter(limit, largest));
                     m.Filters.Add(new RequestSizeLimitAttribute(limit));
                     m.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit });
                 });
@@ -67,5 +70,26 @@ public static class AssetsSetup
         var etag = asset.IsPrivate ? null : new EntityTagHeaderValue($"\"{asset.Id:N}\"");
         return Results.File(content, asset.ContentType, lastModified: asset.CreatedAt, entityTag: etag,
             enableRangeProcessing: asset.Kind is AssetKind.Audio or AssetKind.Video);
+    }
+}
+
+/// <summary>
+/// Refuses an upload whose declared length is over the page's limit before anything reads the body, with a 413 that
+/// says why (otherwise the form read fails inside antiforgery and the user sees a bare 400).
+/// </summary>
+internal sealed class UploadTooLargeFilter(long limit, string largest) : IAuthorizationFilter, IOrderedFilter
+{
+    // Before antiforgery (an authorization filter too), which would read the body.
+    public int Order => int.MinValue;
+
+    public void OnAuthorization(AuthorizationFilterContext context)
+    {
+        if (context.HttpContext.Request.ContentLength > limit)
+            context.Result = new ContentResult
+            {
+                StatusCode = StatusCodes.Status413PayloadTooLarge,
+                ContentType = "text/plain; charset=utf-8",
+                Content = $"The upload is too large. Files sent here may be at most {largest}; nothing was saved.",
+            };
     }
 }
