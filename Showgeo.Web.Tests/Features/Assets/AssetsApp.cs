@@ -7,7 +7,7 @@ using Showgeo.Web.Tests.Infrastructure;
 namespace Showgeo.Web.Tests.Features.Assets;
 
 /// <summary>The app with its asset store in a temporary directory and a tiny image limit, so "too large" needs only a few KB.</summary>
-public sealed class AssetsApp : ShowgeoApp
+public sealed class AssetsApp : ShowgeoApp, IAsyncLifetime
 {
     public const int MaxImageBytes = 4096;
 
@@ -18,6 +18,13 @@ public sealed class AssetsApp : ShowgeoApp
         settings["Assets:Root"] = Root;
         settings["Assets:MaxImageBytes"] = MaxImageBytes.ToString();
         return Task.CompletedTask;
+    }
+
+    // Re-implements the interface so the temporary store goes away with the database.
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
     }
 
     /// <summary>Every stored file, temporary ones included.</summary>

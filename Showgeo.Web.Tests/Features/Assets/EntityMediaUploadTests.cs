@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Showgeo.Web.Features.Assets;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Tests.Infrastructure;
@@ -151,6 +152,25 @@ public sealed class EntityMediaUploadTests(AssetsApp app) : IClassFixture<Assets
         Assert.Null((await db.Set<Entity>().SingleAsync(e => e.Id == entityId)).AvatarAssetId);
         using var gone = await client.Http.GetAsync(AssetService.UrlFor(asset.Id));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_all_of_an_entitys_assets_removes_every_file()
+    {
+        var (client, entityId, slug) = await ManagerAsync("purge");
+        await UploadAsync(client, slug, new Upload(Samples.Pdf, "one.pdf", "application/pdf"));
+        await UploadAsync(client, slug, new Upload(Samples.Mp3, "two.mp3", "audio/mpeg"), isPrivate: true);
+        var paths = (await AssetsOfAsync(entityId)).Select(a => Path.Combine(app.Root, a.StorageKey)).ToList();
+        Assert.Equal(2, paths.Count(File.Exists));
+
+        await app.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<AssetService>().DeleteAllForEntityAsync(entityId);
+            return 0;
+        });
+
+        Assert.Empty(await AssetsOfAsync(entityId));
+        Assert.DoesNotContain(paths, File.Exists);
     }
 
     [Fact]

@@ -109,6 +109,16 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
         }
     }
 
+    /// <summary>
+    /// Deletes every asset of an entity, files included. Call it before deleting the entity: the database cascade
+    /// removes the rows but cannot remove files.
+    /// </summary>
+    public async Task DeleteAllForEntityAsync(Guid entityId, CancellationToken ct = default)
+    {
+        var ids = await db.Set<Asset>().Where(a => a.EntityId == entityId).Select(a => a.Id).ToListAsync(ct);
+        foreach (var id in ids) await DeleteAsync(id, ct);
+    }
+
     /// <summary>Public assets: anyone. Private: the uploader, or a member of the owning entity who may manage its profile.</summary>
     public async Task<bool> CanReadAsync(Asset asset, ClaimsPrincipal user, CancellationToken ct = default)
     {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Showgeo.Web.Data;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Assets;
 
@@ -25,7 +26,16 @@ public static class AssetsSetup
         options.Validate();
         builder.Services.AddSingleton(Options.Create(options));
         var root = options.ResolveRoot(builder.Environment.ContentRootPath);
-        builder.Services.AddSingleton<IAssetStore>(_ => new LocalFileAssetStore(root));
+        LocalFileAssetStore store;
+        try
+        {
+            store = new LocalFileAssetStore(root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RequiredSettingException("Assets:Root", $"points at '{root}', which cannot be created: {ex.Message}");
+        }
+        builder.Services.AddSingleton<IAssetStore>(store);
         builder.Services.AddScoped<AssetService>();
 
         builder.Services.Configure<RazorPagesOptions>(o =>
