@@ -1,15 +1,105 @@
+using System.Net.Mime;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Showgeo.Web.Data;
+using Showgeo.Web.Infrastructure;
+
 namespace Showgeo.Web.Features.Assets;
 
-/// <summary>Wires the Assets feature: services here, endpoints in Map...</summary>
+/// <summary>Wires the Assets feature: options, the local file store, the upload service and <c>GET /assets/{id}</c>.</summary>
 public static class AssetsSetup
 {
+    /// <summary>Pages that take uploads, and the kinds each accepts; only these get a raised request-body limit.</summary>
+    private static readonly (string Page, AssetKind[] Kinds)[] UploadPages =
+    [
+        ("/Assets/EntityMedia", AssetService.AnyKind),
+        ("/Users/EditProfile", AssetService.ImagesOnly),
+    ];
+
     public static WebApplicationBuilder AddShowgeoAssets(this WebApplicationBuilder builder)
     {
+        var options = builder.Configuration.GetSection(AssetOptions.Section).Get<AssetOptions>() ?? new();
+        options.Validate();
+        builder.Services.AddSingleton(Options.Create(options));
+        var root = options.ResolveRoot(builder.Environment.ContentRootPath);
+        LocalFileAssetStore store;
+        try
+        {
+            store = new LocalFileAssetStore(root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RequiredSettingException("Assets:Root", $"points at '{root}', which cannot be created: {ex.Message}");
+        }
+        builder.Services.AddSingleton<IAssetStore>(store);
+        builder.Services.AddScoped<AssetService>();
+
+        builder.Services.Configure<RazorPagesOptions>(o =>
+        {
+            foreach (var (page, kinds) in UploadPages)
+            {
+                var limit = options.RequestLimit(kinds);
+                var largest = AssetService.Size(kinds.Max(options.MaxBytes));
+                o.Conventions.AddPageApplicationModelConvention(page, m =>
+                {
+                    m.Filters.Add(new UploadTooLargeFilter(limit, largest));
+                    m.Filters.Add(new RequestSizeLimitAttribute(limit));
+                    m.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limit });
+                });
+            }
+        });
         return builder;
     }
 
     public static WebApplication MapShowgeoAssets(this WebApplication app)
     {
+        app.MapGet("/assets/{id:guid}", ServeAsync).WithName("Asset");
         return app;
+    }
+
+    private static async Task<IResult> ServeAsync(Guid id, HttpContext http, ShowgeoDb db, AssetService assets, CancellationToken ct)
+    {
+        var asset = await db.Set<Asset>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        // A private asset the viewer may not see answers exactly like a missing one.
+        if (asset is null || !await assets.CanReadAsync(asset, http.User, ct)) return Results.NotFound();
+        var content = assets.Open(asset);
+        if (content is null) return Results.NotFound();
+
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = asset.IsPrivate ? "private, no-store" : "public, max-age=31536000, immutable";
+        var disposition = new ContentDispositionHeaderValue(
+            asset.Kind == AssetKind.Document ? DispositionTypeNames.Attachment : DispositionTypeNames.Inline);
+        disposition.SetHttpFileName(asset.FileName);
+        headers.ContentDisposition = disposition.ToString();
+        // The bytes behind an id never change, so the id is a strong validator.
+        var etag = asset.IsPrivate ? null : new EntityTagHeaderValue($"\"{asset.Id:N}\"");
+        return Results.File(content, asset.ContentType, lastModified: asset.CreatedAt, entityTag: etag,
+            enableRangeProcessing: asset.Kind is AssetKind.Audio or AssetKind.Video);
+    }
+}
+
+/// <summary>
+/// Refuses an upload whose declared length is over the page's limit before anything reads the body, with a 413 that
+/// says why (otherwise the form read fails inside antiforgery and the user sees a bare 400).
+/// </summary>
+internal sealed class UploadTooLargeFilter(long limit, string largest) : IAuthorizationFilter, IOrderedFilter
+{
+    // Before antiforgery (an authorization filter too), which would read the body.
+    public int Order => int.MinValue;
+
+    public void OnAuthorization(AuthorizationFilterContext context)
+    {
+        if (context.HttpContext.Request.ContentLength > limit)
+            context.Result = new ContentResult
+            {
+                StatusCode = StatusCodes.Status413PayloadTooLarge,
+                ContentType = "text/plain; charset=utf-8",
+                Content = $"The upload is too large. Files sent here may be at most {largest}; nothing was saved.",
+            };
     }
 }

@@ -1,0 +1,40 @@
+using Showgeo.Web.Infrastructure;
+
+namespace Showgeo.Web.Features.Assets;
+
+/// <summary>Where uploaded bytes live and how large each kind may be. Bound from the <c>Assets</c> section.</summary>
+public sealed class AssetOptions
+{
+    public const string Section = "Assets";
+
+    /// <summary>Directory of the local store. Relative paths are taken from the content root; on Render, a disk mount.</summary>
+    public string Root { get; set; } = "../.data/assets";
+
+    public long MaxImageBytes { get; set; } = 10 * 1024 * 1024;
+    public long MaxAudioBytes { get; set; } = 50 * 1024 * 1024;
+    public long MaxVideoBytes { get; set; } = 200 * 1024 * 1024;
+    public long MaxDocumentBytes { get; set; } = 20 * 1024 * 1024;
+
+    public long MaxBytes(AssetKind kind) => kind switch
+    {
+        AssetKind.Image => MaxImageBytes,
+        AssetKind.Audio => MaxAudioBytes,
+        AssetKind.Video => MaxVideoBytes,
+        AssetKind.Document => MaxDocumentBytes,
+        _ => 0,
+    };
+
+    /// <summary>The request-body ceiling for a form that may carry any of <paramref name="kinds"/>, with room for the other fields.</summary>
+    public long RequestLimit(params AssetKind[] kinds) => kinds.Max(MaxBytes) + 1024 * 1024;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Root))
+            throw new RequiredSettingException("Assets:Root", "is required (a directory for uploaded files).");
+        foreach (var kind in Enum.GetValues<AssetKind>())
+            if (MaxBytes(kind) <= 0)
+                throw new RequiredSettingException($"Assets:Max{kind}Bytes", "must be a positive number of bytes.");
+    }
+
+    public string ResolveRoot(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, Root));
+}
