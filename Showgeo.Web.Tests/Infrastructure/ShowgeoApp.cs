@@ -47,7 +47,7 @@ public class ShowgeoApp : IAsyncLifetime
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await TestDatabase.DropAsync(ConnectionString);
