@@ -29,6 +29,14 @@ ensure_postgres() {
   if ! pg_lsclusters -h 2>/dev/null | awk '{print $1" "$2}' | grep -qx "$version main"; then
     $SUDO pg_createcluster "$version" main >/dev/null
   fi
+  # Parallel test classes each hold a small pool of their own; the default of 100 connections is too tight.
+  local conf="/etc/postgresql/$version/main/conf.d/showgeo.conf"
+  if [ ! -f "$conf" ]; then
+    echo "max_connections = 300" | $SUDO tee "$conf" >/dev/null
+    if pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+      $SUDO pg_ctlcluster "$version" main restart
+    fi
+  fi
   if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
     echo "==> starting PostgreSQL $version"
     $SUDO pg_ctlcluster "$version" main start

@@ -25,6 +25,12 @@ public class ShowgeoApp : IAsyncLifetime
     /// <summary>Extra configuration for this app instance (keys use ':' separators).</summary>
     protected virtual Task ConfigureAsync(IDictionary<string, string?> settings) => Task.CompletedTask;
 
+    /// <summary>The hosting environment; "Testing" behaves like Production (exception handler, no dev pages).</summary>
+    protected virtual string EnvironmentName => "Testing";
+
+    /// <summary>Last-resort hook for tests that must add to the host itself (for example a throwing endpoint).</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder) { }
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CloneAsync();
@@ -34,14 +40,14 @@ public class ShowgeoApp : IAsyncLifetime
             ["Demo:Seed"] = "false",
         };
         await ConfigureAsync(settings);
-        _factory = new Factory(settings);
+        _factory = new Factory(this, settings);
         _factory.UseKestrel(0);
         _factory.StartServer();
         var address = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         await TestDatabase.DropAsync(ConnectionString);
@@ -61,16 +67,17 @@ public class ShowgeoApp : IAsyncLifetime
         return await work(scope.ServiceProvider);
     }
 
-    private sealed class Factory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(ShowgeoApp app, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Testing");
+            builder.UseEnvironment(app.EnvironmentName);
             // Outside Development the static-assets manifest only exists in publish output; tests run from the build.
             builder.UseStaticWebAssets();
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+            app.ConfigureWebHost(builder);
         }
     }
 }

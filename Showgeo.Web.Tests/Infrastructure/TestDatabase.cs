@@ -19,7 +19,14 @@ public static class TestDatabase
         ?? "Host=localhost;Port=5432;Database=postgres;Username=showgeo;Password=showgeo";
 
     public static string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database, Pooling = true }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(ServerConnectionString)
+        {
+            Database = database,
+            Pooling = true,
+            // Test classes run in parallel, each with its own database and pool; keep their sum under max_connections.
+            MaxPoolSize = 25,
+            Timeout = 30,
+        }.ConnectionString;
 
     /// <summary>Creates an empty database (no migrations) and returns its connection string.</summary>
     public static async Task<string> CreateEmptyAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Showgeo.Web.Infrastructure;
@@ -26,7 +27,7 @@ public static class Htmx
     /// </summary>
     public static IActionResult PageOrPartial(this PageModel page, string partialName, object? model = null)
     {
-        page.Response.Headers.Append("Vary", "HX-Request");
+        page.Response.VaryOnHtmx();
         if (page.Request.WantsFragment())
             return page.Partial(partialName, model ?? page);
         return page.Page();
@@ -41,6 +42,14 @@ public static class Htmx
             return new OkResult();
         }
         return page.LocalRedirect(url);
+    }
+
+    /// <summary>Adds <c>Vary: HX-Request</c> once, so a cache never serves a fragment to a full navigation.</summary>
+    public static void VaryOnHtmx(this HttpResponse response)
+    {
+        var vary = response.Headers.Vary;
+        if (!vary.Any(v => v is not null && v.Split(',').Any(h => h.Trim().Equals("HX-Request", StringComparison.OrdinalIgnoreCase))))
+            response.Headers.Append("Vary", "HX-Request");
     }
 
     public static void HxTrigger(this HttpResponse response, string eventName, object? detail = null)
@@ -62,4 +71,15 @@ public static class Htmx
     public static void HxReswap(this HttpResponse response, string swap) => response.Headers["HX-Reswap"] = swap;
 
     public static void HxPushUrl(this HttpResponse response, string url) => response.Headers["HX-Push-Url"] = url;
+}
+
+/// <summary>
+/// Every page can answer htmx differently (fragment, HX-Redirect), including handlers that never call
+/// <see cref="Htmx.PageOrPartial"/>, such as a plain <c>OnGet</c>; so every page response varies on HX-Request.
+/// </summary>
+public sealed class VaryOnHtmxFilter : IResultFilter
+{
+    public void OnResultExecuting(ResultExecutingContext context) => context.HttpContext.Response.VaryOnHtmx();
+
+    public void OnResultExecuted(ResultExecutedContext context) { }
 }

@@ -14,6 +14,7 @@ public static class WebSetup
         {
             o.RootDirectory = "/Features";
             o.Conventions.ConfigureFilter(new AutoValidateAntiforgeryTokenAttribute());
+            o.Conventions.ConfigureFilter(new VaryOnHtmxFilter());
         }).AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         builder.Services.AddAntiforgery(o =>

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Playwright;
 using Showgeo.Web.Tests.Infrastructure;
 
 namespace Showgeo.Web.Tests.Features.Account;
@@ -21,19 +22,49 @@ public sealed class RegisterSignInTests(ShowgeoApp app) : IClassFixture<ShowgeoA
         Assert.Equal("Ada L", signedIn.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
     }
 
-    [Fact]
-    public async Task Browser_registers_signs_out_and_signs_in_with_javascript()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Browser_registers_signs_out_and_signs_in_again(bool javaScriptEnabled)
     {
+        var email = $"grace-{(javaScriptEnabled ? "js" : "nojs")}@example.com";
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
             await page.GotoAsync("/");
-            await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Register" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Register" }).ClickAsync();
             await page.GetByLabel("Display name").FillAsync("Grace H");
-            await page.GetByLabel("Email").FillAsync("grace@example.com");
+            await page.GetByLabel("Email").FillAsync(email);
             await page.GetByLabel("Password", new() { Exact = true }).FillAsync("correct-horse-2");
             await page.GetByLabel("Confirm password").FillAsync("correct-horse-2");
-            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-            await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Grace H");
-        });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Grace H");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("You are signed out.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveCountAsync(0);
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+            await page.GetByLabel("Email").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync("correct-horse-2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Grace H");
+        }, javaScriptEnabled);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Browser_sees_the_wrong_password_message_in_place(bool javaScriptEnabled)
+    {
+        await Browser.RunAsync(app.BaseAddress, async page =>
+        {
+            await page.GotoAsync("/account/login");
+            await page.GetByLabel("Email").FillAsync("nobody@example.com");
+            await page.GetByLabel("Password").FillAsync("wrong-password");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The email or password is not right.");
+            await Assertions.Expect(page.Locator("form#login-form")).ToHaveCountAsync(1);
+            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveCountAsync(0);
+        }, javaScriptEnabled);
     }
 }

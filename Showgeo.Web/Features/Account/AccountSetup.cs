@@ -107,6 +107,11 @@ public static class AccountSetup
         o.TokenEndpoint = google.TokenEndpoint;
         o.UserInformationEndpoint = google.UserInformationEndpoint;
         o.UsePkce = true;
+        // The default correlation cookie is SameSite=None + always Secure, which plain-http runs (local dev, tests)
+        // never send back. Google returns with a top-level GET, so Lax is enough; behind Render's TLS proxy the
+        // forwarded https scheme still makes the cookie Secure.
+        o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.Scope.Add("openid");
         o.Scope.Add("profile");
         o.Scope.Add("email");

@@ -1,0 +1,184 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Tests.Infrastructure;
+using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
+
+namespace Showgeo.Web.Tests.Features.Account;
+
+/// <summary>The app with Google sign-in pointed at <see cref="FakeGoogle"/>.</summary>
+public sealed class GoogleApp : ShowgeoApp
+{
+    public FakeGoogle Google { get; private set; } = null!;
+
+    protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        // Started before the app's host is built, so the two hosts never start at the same time.
+        Google = await FakeGoogle.StartAsync();
+        settings["Google:ClientId"] = FakeGoogle.ClientId;
+        settings["Google:ClientSecret"] = FakeGoogle.ClientSecret;
+        settings["Google:AuthorizationEndpoint"] = new Uri(Google.BaseAddress, "/authorize").ToString();
+        settings["Google:TokenEndpoint"] = new Uri(Google.BaseAddress, "/token").ToString();
+        settings["Google:UserInformationEndpoint"] = new Uri(Google.BaseAddress, "/userinfo").ToString();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Google.DisposeAsync();
+    }
+}
+
+public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
+{
+    private FakeGoogle Google => app.Google;
+
+    [Fact]
+    public async Task Sign_in_and_register_pages_offer_continue_with_google()
+    {
+        using var client = app.CreateClient();
+        foreach (var url in new[] { "/account/login", "/account/register" })
+        {
+            var page = await client.GetAsync(url);
+            var button = page.Document.QuerySelector("form.external-logins button[name=provider][value=Google]");
+            Assert.Equal("Continue with Google", button?.TextContent.Trim());
+            Assert.Equal("post", page.Document.QuerySelector("form.external-logins")!.GetAttribute("method"));
+        }
+    }
+
+    [Fact]
+    public async Task First_google_sign_in_creates_the_account_and_signs_in()
+    {
+        Google.NextUser = new("g-sub-new-1", "Gina Google", "gina@gmail.example", EmailVerified: true);
+        using var client = app.CreateClient();
+
+        var page = await SignInWithGoogleAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Empty(Google.Rejections);
+        Assert.Equal("/", page.Path);
+        Assert.Equal("Gina Google", page.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        await using var db = app.CreateDb();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.NormalizedEmail == "GINA@GMAIL.EXAMPLE");
+        Assert.True(user.EmailConfirmed);
+        Assert.Null(user.PasswordHash);
+        var login = await db.UserLogins.AsNoTracking().SingleAsync(l => l.ProviderKey == "g-sub-new-1");
+        Assert.Equal(("Google", user.Id), (login.LoginProvider, login.UserId));
+
+        var authorization = Google.Authorizations.Last();
+        Assert.Equal(FakeGoogle.ClientId, authorization.ClientId);
+        Assert.Equal(new Uri(app.BaseAddress, "/signin-google").ToString(), authorization.RedirectUri);
+        Assert.Equal("S256", authorization.CodeChallengeMethod);
+        Assert.Equal(["email", "openid", "profile"], authorization.Scope.Split(' ').Order());
+        Assert.NotEmpty(authorization.State);
+    }
+
+    [Fact]
+    public async Task Returning_google_user_signs_into_the_same_account_without_new_rows()
+    {
+        Google.NextUser = new("g-sub-return-1", "Rita Return", "rita@gmail.example", EmailVerified: true);
+        using (var first = app.CreateClient()) await SignInWithGoogleAsync(first);
+        var (users, logins) = await CountsAsync();
+        var userId = await UserIdAsync("rita@gmail.example");
+
+        using var second = app.CreateClient();
+        var page = await SignInWithGoogleAsync(second);
+
+        Assert.Equal("Rita Return", page.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        Assert.Equal((users, logins), await CountsAsync());
+        await using var db = app.CreateDb();
+        Assert.Equal(userId, (await db.UserLogins.AsNoTracking().SingleAsync(l => l.ProviderKey == "g-sub-return-1")).UserId);
+    }
+
+    [Fact]
+    public async Task Verified_google_email_of_a_local_account_is_linked_to_that_account()
+    {
+        using (var local = app.CreateClient()) await local.RegisterAsync("linda@example.com", "local-password-1", "Linda Local");
+        var userId = await UserIdAsync("linda@example.com");
+        var (users, logins) = await CountsAsync();
+        Google.NextUser = new("g-sub-linda", "Linda On Google", "linda@example.com", EmailVerified: true);
+
+        using var client = app.CreateClient();
+        var page = await SignInWithGoogleAsync(client);
+
+        Assert.Equal("Linda Local", page.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        Assert.Equal((users, logins + 1), await CountsAsync());
+        await using var db = app.CreateDb();
+        Assert.Equal(userId, (await db.UserLogins.AsNoTracking().SingleAsync(l => l.ProviderKey == "g-sub-linda")).UserId);
+        // The password still works too.
+        using var withPassword = app.CreateClient();
+        Assert.Equal("Linda Local", (await withPassword.SignInAsync("linda@example.com", "local-password-1"))
+            .Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Unverified_google_email_matching_a_local_account_is_refused()
+    {
+        using (var local = app.CreateClient()) await local.RegisterAsync("uma@example.com", "local-password-1", "Uma Local");
+        var (users, logins) = await CountsAsync();
+        Google.NextUser = new("g-sub-uma", "Someone Else", "uma@example.com", EmailVerified: false);
+
+        using var client = app.CreateClient();
+        var page = await SignInWithGoogleAsync(client);
+
+        Assert.Equal(HttpStatusCode.BadRequest, page.Status);
+        Assert.Contains("Google has not verified the address", page.Text);
+        Assert.Null(page.Document.QuerySelector("[data-testid=user-name]"));
+        Assert.Equal((users, logins), await CountsAsync());
+        var home = await client.GetAsync("/");
+        Assert.Null(home.Document.QuerySelector("[data-testid=user-name]"));
+    }
+
+    [Fact]
+    public async Task Cancelled_google_sign_in_returns_to_sign_in_with_a_clear_message()
+    {
+        Google.RefuseNext = true;
+        var (users, logins) = await CountsAsync();
+        using var client = app.CreateClient();
+
+        var page = await SignInWithGoogleAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("/account/login", page.Path);
+        Assert.Contains("Google sign-in did not complete", page.Text);
+        Assert.NotNull(page.Document.QuerySelector("form#login-form"));
+        Assert.Null(page.Document.QuerySelector("[data-testid=user-name]"));
+        Assert.Equal((users, logins), await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Tampered_state_on_the_callback_is_refused()
+    {
+        Google.NextUser = new("g-sub-state", "Stan State", "stan@gmail.example", EmailVerified: true);
+        using var client = app.CreateClient();
+        var login = await client.GetAsync("/account/login");
+        using var challenge = await client.SubmitRawAsync(login.Document, "form.external-logins", submitName: "provider", submitValue: "Google");
+        using var fromGoogle = await client.Http.GetAsync(challenge.Headers.Location);
+        var callback = fromGoogle.Headers.Location!.ToString();
+        var forged = callback.Replace("state=", "state=x", StringComparison.Ordinal);
+
+        var page = await client.FollowAsync(await client.Http.GetAsync(forged));
+
+        Assert.Equal("/account/login", page.Path);
+        Assert.Contains("Google sign-in did not complete", page.Text);
+        await using var db = app.CreateDb();
+        Assert.False(await db.Users.AnyAsync(u => u.NormalizedEmail == "STAN@GMAIL.EXAMPLE"));
+    }
+
+    private static async Task<Page> SignInWithGoogleAsync(WebClient client)
+    {
+        var login = await client.GetAsync("/account/login");
+        return await client.SubmitAsync(login.Document, "form.external-logins", submitName: "provider", submitValue: "Google");
+    }
+
+    private async Task<(int Users, int Logins)> CountsAsync()
+    {
+        await using var db = app.CreateDb();
+        return (await db.Users.CountAsync(), await db.UserLogins.CountAsync());
+    }
+
+    private async Task<Guid> UserIdAsync(string email)
+    {
+        await using var db = app.CreateDb();
+        return await db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleAsync();
+    }
+}
