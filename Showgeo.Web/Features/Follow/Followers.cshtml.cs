@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Follow;
 
@@ -15,7 +16,7 @@ public sealed class FollowersModel(ShowgeoDb db, EntityAccess access) : PageMode
 
     public sealed record Follower(string DisplayName, string? Handle, string? City, DateTimeOffset Since);
 
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
     public string Slug { get; private set; } = "";
     public string EntityName { get; private set; } = "";
     public int FollowerCount { get; private set; }
@@ -29,7 +30,8 @@ public sealed class FollowersModel(ShowgeoDb db, EntityAccess access) : PageMode
         if (entity is null) return NotFound();
         if (!await access.CanAsync(entity.Id, User, EntityPermission.ManageProfile, ct))
             return StatusCode(StatusCodes.Status403Forbidden);
-        if (PageNumber is < 1 or > 100_000) return BadRequest();
+        if (QueryPaging.Parse(Request.Query["page"], 100_000) is not { } pageNumber) return BadRequest();
+        PageNumber = pageNumber;
 
         (Slug, EntityName, FollowerCount) = (slug, entity.Name, entity.FollowerCount);
         var rows = await db.Set<Follow>().AsNoTracking()

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Follow;
 
@@ -16,13 +17,14 @@ public sealed class MineModel(ShowgeoDb db) : PageModel
     public sealed record Followed(Guid Id, string Slug, string Name, EntityKind Kind, string? City, bool IsVerified,
         bool IsSuspended, int FollowerCount);
 
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    public int PageNumber { get; private set; } = 1;
     public IReadOnlyList<Followed> Entities { get; private set; } = [];
     public bool HasNext { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (PageNumber is < 1 or > 10_000) return BadRequest();
+        if (QueryPaging.Parse(Request.Query["page"], 10_000) is not { } pageNumber) return BadRequest();
+        PageNumber = pageNumber;
         var userId = EntityAccess.UserId(User)!.Value;
         var rows = await db.Set<Follow>().AsNoTracking()
             .Where(f => f.UserId == userId)
