@@ -34,16 +34,14 @@ public sealed partial class DiscoveryFilters
     public bool HasPoint => Latitude is not null && Longitude is not null;
 
     /// <summary>Prefix-matching tsquery over the words of <see cref="Q"/> ("jazz fest" → "jazz:* &amp; fest:*"), or null.</summary>
-    public string? TsQuery
-    {
-        get
-        {
-            if (Q is null) return null;
-            // Only letters and digits reach to_tsquery, so its operators can never be injected or mis-parsed.
-            var words = Word().Matches(Q).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(8).ToList();
-            return words.Count == 0 ? null : string.Join(" & ", words.Select(w => w + ":*"));
-        }
-    }
+    public string? TsQuery => Words() is { Count: > 0 } words ? string.Join(" & ", words.Select(w => w + ":*")) : null;
+
+    /// <summary>Matches documents with any of the words: the index-friendly first cut before every word is required.</summary>
+    public string? AnyWordTsQuery => Words() is { Count: > 0 } words ? string.Join(" | ", words.Select(w => w + ":*")) : null;
+
+    // Only letters and digits reach to_tsquery, so its operators can never be injected or mis-parsed.
+    private List<string> Words() =>
+        Q is null ? [] : Word().Matches(Q).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(8).ToList();
 
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Word();
