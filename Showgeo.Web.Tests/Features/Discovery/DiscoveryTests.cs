@@ -58,6 +58,21 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     }
 
     [Fact]
+    public async Task Renaming_an_entity_makes_its_events_findable_by_the_new_name()
+    {
+        var t = Tag();
+        var entity = await EntityAsync(app, "rename-" + t, "Oldname" + t);
+        await EventAsync(app, entity, "ren-" + t, "Rename Show", DaysFromNow(2));
+        Assert.Equal(["Rename Show"], await TitlesAsync("q=oldname" + t));
+
+        await using (var db = app.CreateDb())
+            await db.Set<Showgeo.Web.Features.Entities.Entity>().Where(e => e.Id == entity.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Name, "Newname" + t));
+        Assert.Equal(["Rename Show"], await TitlesAsync("q=newname" + t));
+        Assert.Empty(await TitlesAsync("q=oldname" + t));
+    }
+
+    [Fact]
     public async Task Radius_search_keeps_events_inside_the_circle_only()
     {
         var t = Tag();

@@ -36,9 +36,6 @@ public sealed partial class DiscoveryFilters
     /// <summary>Prefix-matching tsquery over the words of <see cref="Q"/> ("jazz fest" → "jazz:* &amp; fest:*"), or null.</summary>
     public string? TsQuery => Words() is { Count: > 0 } words ? string.Join(" & ", words.Select(w => w + ":*")) : null;
 
-    /// <summary>Matches documents with any of the words: the index-friendly first cut before every word is required.</summary>
-    public string? AnyWordTsQuery => Words() is { Count: > 0 } words ? string.Join(" | ", words.Select(w => w + ":*")) : null;
-
     // Only letters and digits reach to_tsquery, so its operators can never be injected or mis-parsed.
     private List<string> Words() =>
         Q is null ? [] : Word().Matches(Q).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(8).ToList();

@@ -85,23 +85,8 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
             var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             events = events.Where(e => e.StartsAt < end);
         }
-        if (f.TsQuery is { } allWords && f.AnyWordTsQuery is { } anyWord)
-        {
-            // Candidates come from two index-backed halves (the events' GIN index, and matching entities through
-            // ix_events_entity_id) united, instead of one OR across a join that no index can serve. Then every word
-            // must appear somewhere in the event or its entity: "quiet beta" finds Beta's "Quiet Hours".
-            var byEvent = db.Set<Event>()
-                .Where(e => EF.Property<NpgsqlTsVector>(e, DiscoveryColumns.SearchVector).Matches(EF.Functions.ToTsQuery("simple", anyWord)))
-                .Select(e => e.Id);
-            var byEntity = db.Set<Event>()
-                .Where(e => EF.Property<NpgsqlTsVector>(e.Entity!, DiscoveryColumns.SearchVector).Matches(EF.Functions.ToTsQuery("simple", anyWord)))
-                .Select(e => e.Id);
-            var candidates = byEvent.Union(byEntity);
-            events = events.Where(e => candidates.Contains(e.Id)
-                && EF.Property<NpgsqlTsVector>(e, DiscoveryColumns.SearchVector)
-                    .Concat(EF.Property<NpgsqlTsVector>(e.Entity!, DiscoveryColumns.SearchVector))
-                    .Matches(EF.Functions.ToTsQuery("simple", allWords)));
-        }
+        if (f.TsQuery is { } words)
+            events = events.Where(e => EF.Property<NpgsqlTsVector>(e, DiscoveryColumns.SearchVector).Matches(EF.Functions.ToTsQuery("simple", words)));
         return events;
     }
 
