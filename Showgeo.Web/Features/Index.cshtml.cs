@@ -5,7 +5,7 @@ using Showgeo.Web.Features.Events;
 
 namespace Showgeo.Web.Features;
 
-public sealed class IndexModel(ShowgeoDb db, TimeProvider clock) : PageModel
+public sealed class IndexModel(ShowgeoDb db, TimeProvider clock, Follow.ViewerFollows follows) : PageModel
 {
     public IReadOnlyList<EventCard> Upcoming { get; private set; } = [];
 
@@ -20,5 +20,6 @@ public sealed class IndexModel(ShowgeoDb db, TimeProvider clock) : PageModel
                 .OrderBy(e => e.StartsAt))
             .Take(12)
             .ToListAsync(ct);
+        await follows.LoadAsync(Upcoming.Select(e => e.EntityId), ct);
     }
 }

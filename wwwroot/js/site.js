@@ -3,3 +3,18 @@ document.addEventListener("htmx:configRequest", function (e) {
   var holder = document.getElementById("antiforgery");
   if (holder && holder.dataset.token) e.detail.headers["RequestVerificationToken"] = holder.dataset.token;
 });
+
+// "Near me" on /events: ask the browser for a position and send it with the filters. If the fan says no (or the
+// browser cannot tell), the form goes as it would without JavaScript and the server uses the profile city.
+document.addEventListener("click", function (e) {
+  var button = e.target.closest && e.target.closest("[data-near-me]");
+  if (!button || !navigator.geolocation || button.dataset.located) return;
+  e.preventDefault();
+  var form = button.form;
+  var submit = function () { button.dataset.located = "1"; form.requestSubmit(button); delete button.dataset.located; };
+  navigator.geolocation.getCurrentPosition(function (pos) {
+    form.querySelector("[data-near-lat]").value = pos.coords.latitude.toFixed(4);
+    form.querySelector("[data-near-lng]").value = pos.coords.longitude.toFixed(4);
+    submit();
+  }, submit, { timeout: 8000, maximumAge: 600000 });
+});

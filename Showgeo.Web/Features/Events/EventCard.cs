@@ -3,11 +3,12 @@ namespace Showgeo.Web.Features.Events;
 /// <summary>What an event card shows, projected in one query wherever events are listed.</summary>
 public sealed record EventCard(
     Guid Id, string Slug, string Title, DateTimeOffset StartsAt, string TimeZone, string? VenueName, string? City,
-    string? Country, bool IsOnline, string[] Genres, EventPhase Phase, Guid EntityId, string EntityName, string EntitySlug)
+    string? Country, bool IsOnline, string[] Genres, EventPhase Phase, Guid EntityId, string EntityName, string EntitySlug,
+    int EntityFollowerCount)
 {
     public static IQueryable<EventCard> Project(IQueryable<Event> events) =>
         events.Select(e => new EventCard(e.Id, e.Slug, e.Title, e.StartsAt, e.TimeZone, e.VenueName, e.City, e.Country,
-            e.IsOnline, e.Genres, e.Phase, e.EntityId, e.Entity!.Name, e.Entity.Slug));
+            e.IsOnline, e.Genres, e.Phase, e.EntityId, e.Entity!.Name, e.Entity.Slug, e.Entity.FollowerCount));
 
     /// <summary>Start time in the venue's own zone, which is what a ticket-holder plans around.</summary>
     public string LocalStart => EventTime.Format(StartsAt, TimeZone);

@@ -5,6 +5,9 @@ public static class FollowSetup
 {
     public static WebApplicationBuilder AddShowgeoFollow(this WebApplicationBuilder builder)
     {
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ViewerFollows>();
+        builder.Services.AddScoped<FollowWriter>();
         return builder;
     }
 

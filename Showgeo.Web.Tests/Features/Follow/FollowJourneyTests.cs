@@ -1,0 +1,54 @@
+using Microsoft.Playwright;
+using Showgeo.Web.Tests.Features.Discovery;
+using Showgeo.Web.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Showgeo.Web.Tests.Features.Follow;
+
+/// <summary>A fan finds an event in a city, opens its entity, follows it and finds it under Following — with and without JavaScript.</summary>
+public sealed class FollowJourneyTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Fan_finds_an_event_in_a_city_opens_the_entity_follows_it_and_sees_it_in_following(bool javaScript)
+    {
+        var t = Guid.NewGuid().ToString("N")[..8];
+        var name = $"Harbour Lights {t}";
+        var city = $"Portsmouth{t}";
+        var entity = await EventSeed.EntityAsync(app, "harbour-" + t, name);
+        await EventSeed.EventAsync(app, entity, "dock-" + t, "Dockside Night", EventSeed.DaysFromNow(6), city, 50.8, -1.09, ["folk"], venue: "The Wedgewood Rooms");
+
+        await Browser.RunAsync(app.BaseAddress, async page =>
+        {
+            await page.GotoAsync("/account/register");
+            await page.GetByLabel("Display name").FillAsync("Sailor");
+            await page.GetByLabel("Email").FillAsync($"sailor-{t}-{javaScript}@example.com");
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("correct-horse-3");
+            await page.GetByLabel("Confirm password").FillAsync("correct-horse-3");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Sailor");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Events", Exact = true }).ClickAsync();
+            await page.GetByLabel("City").FillAsync(city);
+            await page.GetByLabel("City").PressAsync("Enter");
+            var card = page.Locator("#event-results .event-card", new() { HasText = "Dockside Night" });
+            await Expect(card).ToBeVisibleAsync();
+            if (javaScript) await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"city={city}"));
+
+            await card.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+            var button = page.Locator($"#follow-{entity.Id}");
+            await Expect(button.GetByTestId("follower-count")).ToHaveTextAsync("0 followers");
+
+            if (javaScript) await page.EvaluateAsync("() => window.__stillSamePage = true");
+            await button.GetByRole(AriaRole.Button, new() { Name = $"Follow {name}", Exact = true }).ClickAsync();
+            await Expect(button.GetByTestId("follower-count")).ToHaveTextAsync("1 follower");
+            await Expect(button.GetByRole(AriaRole.Button, new() { Name = $"Unfollow {name}" })).ToBeVisibleAsync();
+            if (javaScript) Assert.True(await page.EvaluateAsync<bool>("() => window.__stillSamePage === true"), "the page reloaded");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Following" }).ClickAsync();
+            await Expect(page.Locator("#my-follows")).ToContainTextAsync(name);
+        }, javaScript);
+    }
+}

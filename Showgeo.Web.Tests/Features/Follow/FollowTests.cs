@@ -1,0 +1,267 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Tests.Features.Discovery;
+using Showgeo.Web.Tests.Infrastructure;
+using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
+using FollowRow = Showgeo.Web.Features.Follow.Follow;
+
+namespace Showgeo.Web.Tests.Features.Follow;
+
+/// <summary>
+/// The app with a bounded connection pool, as production should run: a burst of requests then queues for connections
+/// instead of exhausting PostgreSQL's slots (which the machine shares with other test runs).
+/// </summary>
+public sealed class BoundedPoolApp : ShowgeoApp
+{
+    protected override Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        settings["ConnectionStrings:Showgeo"] += ";Maximum Pool Size=20";
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolApp>
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<WebClient> FanAsync(string? name = null)
+    {
+        var client = app.CreateClient();
+        var email = Unique("fan") + "@example.com";
+        var page = await client.RegisterAsync(email, "correct-horse-9", name ?? "Fan");
+        Assert.NotNull(page.Document.QuerySelector("[data-testid=user-name]"));
+        return client;
+    }
+
+    private async Task<(int Count, int Rows)> CountsAsync(Guid entityId)
+    {
+        await using var db = app.CreateDb();
+        var count = await db.Set<Entity>().Where(e => e.Id == entityId).Select(e => e.FollowerCount).SingleAsync();
+        var rows = await db.Set<FollowRow>().CountAsync(f => f.EntityId == entityId);
+        return (count, rows);
+    }
+
+    [Fact]
+    public async Task Htmx_follow_returns_the_button_fragment_with_unfollow_and_the_raised_count()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Htmx Band");
+        using var fan = await FanAsync();
+        var profile = await fan.GetAsync($"/e/{entity.Slug}");
+        Assert.Contains("0 followers", profile.Document.QuerySelector($"#follow-{entity.Id}")!.TextContent);
+
+        var followed = await fan.SubmitRawAsync(profile.Document, $"#follow-{entity.Id}", htmx: true);
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        var html = await followed.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", html);
+        var fragment = WebClient.Parse(html);
+        var root = fragment.Body!.FirstElementChild!;
+        Assert.Equal($"follow-{entity.Id}", root.Id);
+        Assert.Equal("1 follower", root.QuerySelector("[data-testid=follower-count]")!.TextContent.Trim());
+        Assert.Equal("Unfollow", root.QuerySelector("button")!.TextContent.Trim());
+        Assert.Equal((1, 1), await CountsAsync(entity.Id));
+
+        // The swapped-in fragment is itself the form for the next click.
+        var unfollowed = WebClient.Parse(await (await fan.SubmitRawAsync(fragment, $"#follow-{entity.Id}", htmx: true)).Content.ReadAsStringAsync());
+        Assert.Equal("0 followers", unfollowed.QuerySelector("[data-testid=follower-count]")!.TextContent.Trim());
+        Assert.Equal("Follow", unfollowed.QuerySelector("button")!.TextContent.Trim());
+        Assert.Equal((0, 0), await CountsAsync(entity.Id));
+    }
+
+    [Fact]
+    public async Task Follow_without_javascript_redirects_back_to_the_page_it_was_clicked_on()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Form Band");
+        await EventSeed.EventAsync(app, entity, Unique("gig"), "Form Night", EventSeed.DaysFromNow(5), city: "Leeds");
+        using var fan = await FanAsync();
+        var discovery = await fan.GetAsync("/events?city=Leeds");
+
+        var response = await fan.SubmitRawAsync(discovery.Document, $"#follow-{entity.Id}");
+        Assert.True(response.IsRedirect());
+        Assert.Equal("/events?city=Leeds", response.Headers.Location!.OriginalString);
+
+        var back = await fan.FollowAsync(response);
+        var button = back.Document.QuerySelector($"#follow-{entity.Id}")!;
+        Assert.Equal("Unfollow", button.QuerySelector("button")!.TextContent.Trim());
+        Assert.Equal("1 follower", button.QuerySelector("[data-testid=follower-count]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Follow_form_never_redirects_off_site()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Safe Band");
+        using var fan = await FanAsync();
+        var profile = await fan.GetAsync($"/e/{entity.Slug}");
+        var response = await fan.SubmitRawAsync(profile.Document, $"#follow-{entity.Id}",
+            new Dictionary<string, string> { ["returnUrl"] = "https://evil.example/steal" });
+        Assert.True(response.IsRedirect());
+        Assert.Equal($"/e/{entity.Slug}", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Fifty_fans_following_at_once_leave_the_count_at_exactly_fifty_with_no_duplicate_rows()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Popular Band");
+        var fans = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => FanAsync($"Fan {i}")));
+        var pages = await Task.WhenAll(fans.Select(f => f.GetAsync($"/e/{entity.Slug}")));
+
+        // Every fan clicks twice (a double click), all at the same moment: 100 posts for 50 follows.
+        using var start = new ManualResetEventSlim(false);
+        var posts = fans.SelectMany((fan, i) => new[] { 0, 1 }.Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            using var r = await fan.SubmitRawAsync(pages[i].Document, $"#follow-{entity.Id}", htmx: true);
+            return r.StatusCode;
+        }))).ToList();
+        start.Set();
+        var statuses = await Task.WhenAll(posts);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal((50, 50), await CountsAsync(entity.Id));
+        foreach (var f in fans) f.Dispose();
+    }
+
+    [Fact]
+    public async Task Following_a_suspended_entity_is_refused_with_a_message_and_changes_nothing()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Suspended Band", suspended: true);
+        using var fan = await FanAsync();
+        var home = await fan.GetAsync("/");
+
+        var plain = await fan.PostAsync($"/follow/{entity.Id}?handler=Follow", home.Document);
+        Assert.Equal(HttpStatusCode.Conflict, plain.StatusCode);
+        Assert.Contains("suspended", await plain.Content.ReadAsStringAsync());
+
+        var htmx = await fan.PostAsync($"/follow/{entity.Id}?handler=Follow", home.Document, htmx: true);
+        var fragment = await htmx.Content.ReadAsStringAsync();
+        Assert.Contains("is suspended and cannot be followed", fragment);
+        Assert.Contains("0 followers", fragment);
+
+        Assert.Equal((0, 0), await CountsAsync(entity.Id));
+        Assert.Equal(HttpStatusCode.NotFound, (await fan.GetAsync($"/e/{entity.Slug}")).Status);
+    }
+
+    [Fact]
+    public async Task Following_an_unknown_entity_is_not_found()
+    {
+        using var fan = await FanAsync();
+        var home = await fan.GetAsync("/");
+        var response = await fan.PostAsync($"/follow/{Guid.NewGuid()}?handler=Follow", home.Document);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Anonymous_visitor_sees_sign_in_to_follow_and_cannot_post_a_follow()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Public Band");
+        using var anon = app.CreateClient();
+        var profile = await anon.GetAsync($"/e/{entity.Slug}");
+        var link = profile.Document.QuerySelector($"#follow-{entity.Id} a")!;
+        Assert.Equal("Sign in to follow", link.TextContent.Trim());
+        Assert.Contains("returnUrl=%2Fe%2F" + entity.Slug, link.GetAttribute("href"));
+
+        var response = await anon.PostAsync($"/follow/{entity.Id}?handler=Follow", profile.Document);
+        Assert.True(response.IsRedirect());
+        Assert.StartsWith("/account/login", response.Headers.Location!.AbsolutePath);
+        Assert.Equal((0, 0), await CountsAsync(entity.Id));
+    }
+
+    [Fact]
+    public async Task Fan_sees_the_entities_they_follow_and_can_unfollow_from_there()
+    {
+        var followed = await EventSeed.EntityAsync(app, Unique("band"), "Followed Band");
+        var other = await EventSeed.EntityAsync(app, Unique("band"), "Other Band");
+        using var fan = await FanAsync();
+        var profile = await fan.GetAsync($"/e/{followed.Slug}");
+        await fan.SubmitAsync(profile.Document, $"#follow-{followed.Id}");
+
+        var mine = await fan.GetAsync("/me/follows");
+        Assert.Contains("Followed Band", mine.Document.QuerySelector("#my-follows")!.TextContent);
+        Assert.DoesNotContain("Other Band", mine.Text);
+
+        var after = await fan.SubmitAsync(mine.Document, $"#follow-{followed.Id}");
+        Assert.Equal("/me/follows", after.Path);
+        Assert.DoesNotContain("Followed Band", after.Text);
+        Assert.Equal((0, 0), await CountsAsync(followed.Id));
+        Assert.Equal((0, 0), await CountsAsync(other.Id));
+    }
+
+    [Fact]
+    public async Task Manager_sees_followers_in_pages_and_coordinators_and_strangers_are_refused()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "Managed Band");
+        await using (var db = app.CreateDb())
+        {
+            var now = DateTimeOffset.UtcNow;
+            for (var i = 0; i < 55; i++)
+            {
+                var user = new Showgeo.Web.Data.AppUser
+                {
+                    Id = Guid.NewGuid(), UserName = Unique("u"), DisplayName = $"Follower {i:00}", CreatedAt = now,
+                    SecurityStamp = Guid.NewGuid().ToString(),
+                };
+                db.Users.Add(user);
+                db.Add(new FollowRow { UserId = user.Id, EntityId = entity.Id, CreatedAt = now.AddMinutes(-i) });
+            }
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlAsync($"UPDATE entities SET follower_count = 55 WHERE id = {entity.Id}");
+        }
+
+        using var manager = await FanAsync("Manager");
+        using var coordinator = await FanAsync("Coordinator");
+        using var stranger = await FanAsync("Stranger");
+        await AddMemberAsync(entity.Id, manager, EntityRole.Manager);
+        await AddMemberAsync(entity.Id, coordinator, EntityRole.Coordinator);
+
+        var first = await manager.GetAsync($"/manage/{entity.Slug}/followers");
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(50, first.Document.QuerySelectorAll("#followers tbody tr").Length);
+        Assert.Contains("Follower 00", first.Document.QuerySelector("#followers tbody tr")!.TextContent);
+        var next = first.Document.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
+        var second = await manager.GetAsync(next);
+        Assert.Equal(5, second.Document.QuerySelectorAll("#followers tbody tr").Length);
+        Assert.Contains("Follower 54", second.Text);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.GetAsync($"/manage/{entity.Slug}/followers")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/manage/{entity.Slug}/followers")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync($"/manage/{entity.Slug}/followers?page=-3")).Status);
+    }
+
+    private async Task AddMemberAsync(Guid entityId, WebClient client, EntityRole role)
+    {
+        var account = await client.GetAsync("/account/manage");
+        var name = account.Document.QuerySelector("[data-testid=user-name]")!.TextContent.Trim();
+        await using var db = app.CreateDb();
+        var userId = await db.Users.Where(u => u.DisplayName == name).Select(u => u.Id).SingleAsync();
+        db.Add(new EntityMember { EntityId = entityId, UserId = userId, Role = role, AddedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Entity_page_shows_profile_upcoming_and_past_events_and_tours()
+    {
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "Profile Band", genres: ["jazz", "soul"]);
+        await EventSeed.EventAsync(app, entity, Unique("next"), "Next Gig", EventSeed.DaysFromNow(3), city: "York");
+        await EventSeed.EventAsync(app, entity, Unique("old"), "Old Gig", EventSeed.DaysFromNow(-30), city: "York", phase: Showgeo.Web.Features.Events.EventPhase.Post);
+        await EventSeed.EventAsync(app, entity, Unique("secret"), "Unlisted Gig", EventSeed.DaysFromNow(4), visibility: Showgeo.Web.Features.Events.EventVisibility.Unlisted);
+        await using (var db = app.CreateDb())
+        {
+            db.Add(new Showgeo.Web.Features.Tours.Tour { Id = Guid.NewGuid(), EntityId = entity.Id, Slug = Unique("tour"), Name = "Spring Tour", CreatedAt = DateTimeOffset.UtcNow });
+            await db.Database.ExecuteSqlAsync($"UPDATE entities SET is_verified = true, banner_asset_id = {Guid.NewGuid()} WHERE id = {entity.Id}");
+            await db.SaveChangesAsync();
+        }
+        using var anon = app.CreateClient();
+        var page = await anon.GetAsync($"/e/{entity.Slug}");
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("Profile Band plays live.", page.Text);
+        Assert.Contains("Verified", page.Document.QuerySelector("h1")!.TextContent);
+        Assert.NotNull(page.Document.QuerySelector("img.entity-banner[src^='/assets/']"));
+        Assert.Contains("Next Gig", page.Document.QuerySelector("#upcoming-events")!.TextContent);
+        Assert.Contains("Old Gig", page.Document.QuerySelector("#past-events")!.TextContent);
+        Assert.DoesNotContain("Unlisted Gig", page.Text);
+        Assert.Contains("Spring Tour", page.Document.QuerySelector("#tours")!.TextContent);
+        Assert.Contains("jazz", page.Document.QuerySelector(".tags")!.TextContent);
+        // One follow button for the entity: the cards on its own page do not repeat it.
+        Assert.Single(page.Document.QuerySelectorAll($"#follow-{entity.Id}"));
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NpgsqlTypes;
+using Showgeo.Web.Features.Events;
+
+namespace Showgeo.Web.Features.Discovery;
+
+/// <summary>
+/// Search columns that only discovery reads. They are shadow properties (PostgreSQL fills them; no C# code ever
+/// sets them), configured here so the Event class stays about what an event is.
+/// </summary>
+internal static class DiscoveryColumns
+{
+    public const string SearchVector = "SearchVector";
+    public const string CityKey = "CityKey";
+}
+
+internal sealed class EventSearchConfiguration : IEntityTypeConfiguration<Event>
+{
+    public void Configure(EntityTypeBuilder<Event> b)
+    {
+        // Written only by the database trigger (migration 0020), which also folds in the entity's name.
+        var search = b.Property<NpgsqlTsVector>(DiscoveryColumns.SearchVector);
+        search.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+        search.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+        b.HasIndex(DiscoveryColumns.SearchVector).HasMethod("gin");
+        b.Property<string>(DiscoveryColumns.CityKey).HasMaxLength(100).HasComputedColumnSql("lower(city)", stored: true);
+        b.HasIndex(DiscoveryColumns.CityKey, nameof(Event.StartsAt));
+        b.HasIndex(x => x.Genres).HasMethod("gin");
+        b.HasIndex(x => new { x.Latitude, x.Longitude });
+        b.HasIndex(x => new { x.StartsAt, x.Id }).HasFilter("visibility = 'Public' AND phase IN ('Pre', 'Live')");
+    }
+}
