@@ -9,7 +9,7 @@ using Showgeo.Web.Features.Tours;
 namespace Showgeo.Web.Features.Entities;
 
 /// <summary>The public face of an entity at /e/{slug}. Suspended entities do not exist for the public.</summary>
-public sealed class ProfileModel(ShowgeoDb db, ViewerFollows follows, TimeProvider clock) : PageModel
+public sealed class EntityProfileModel(ShowgeoDb db, ViewerFollows follows, TimeProvider clock) : PageModel
 {
     private const int EventsShown = 20;
 
