@@ -32,6 +32,7 @@ public static class TicketingSetup
         builder.Services.AddScoped<TicketInventory>();
         builder.Services.AddScoped<RefundService>();
         builder.Services.AddScoped<TicketQueries>();
+        builder.Services.AddScoped<CheckInDesk>();
         builder.Services.AddScoped<IEventCancellationHook, TicketsCancellationHook>();
         builder.Services.AddSingleton<HoldReleaseJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldReleaseJob>());
