@@ -25,19 +25,16 @@ public sealed class CheckoutModel(TicketQueries queries, TicketInventory invento
 
     public async Task<IActionResult> OnPostAsync(Guid eventId, CancellationToken ct)
     {
-        if (await queries.FormAsync(eventId, ct) is not { } form) return NotFound();
-        Form = form;
-        Form.SignedIn = true;
-        Form.Quantities = Quantities;
         if (!ModelState.IsValid)
-            return Problem("Quantities must be whole numbers between 0 and the per-order limit.");
+            return await ProblemAsync(eventId, "Quantities must be whole numbers between 0 and the per-order limit.", false, ct);
 
+        // The hold goes first: in a flash sale the fast path (seats taken, off to pay) should touch the database least.
         var held = await inventory.HoldAsync(EntityAccess.UserId(User)!.Value, eventId, Quantities, ct);
-        if (held.Order is null) return Problem(held.Error!, held.SoldOut);
+        if (held.Order is null) return await ProblemAsync(eventId, held.Error!, held.SoldOut, ct);
 
         var baseUrl = $"{Request.Scheme}://{Request.Host}";
         var (start, error) = await inventory.StartPaymentAsync(held.Order, baseUrl, User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value, ct);
-        if (start is null) return Problem(error!);
+        if (start is null) return await ProblemAsync(eventId, error!, false, ct);
         if (Request.IsHtmx())
         {
             // htmx cannot follow a redirect to another origin (Stripe); ask it to navigate the whole page instead.
@@ -47,8 +44,12 @@ public sealed class CheckoutModel(TicketQueries queries, TicketInventory invento
         return Redirect(start.RedirectUrl);
     }
 
-    private IActionResult Problem(string message, bool soldOut = false)
+    private async Task<IActionResult> ProblemAsync(Guid eventId, string message, bool soldOut, CancellationToken ct)
     {
+        if (await queries.FormAsync(eventId, ct) is not { } form) return NotFound();
+        Form = form;
+        Form.SignedIn = true;
+        Form.Quantities = Quantities;
         Form.Error = message;
         Form.SoldOut = soldOut;
         return this.PageOrPartial("~/Features/Tickets/_TicketForm.cshtml", Form);
