@@ -6,9 +6,10 @@ using Showgeo.Web.Features.Entities;
 namespace Showgeo.Web.Features.Events;
 
 /// <summary>
-/// Called when an event is cancelled, inside the same database transaction as the phase change and on the same scoped
-/// <see cref="ShowgeoDb"/>: rows written here (refund work, notifications) commit or roll back with the cancellation.
-/// Throwing aborts the cancellation. Do not call payment providers from here; record the work and let a job do it.
+/// Called after a cancellation has committed, so features holding money or seats for the event can unwind (ticketing
+/// refunds every paid order; refunds call the payment provider, which must never happen inside a database transaction).
+/// A hook that throws does not undo the cancellation: the failure is logged and reported to the manager, who can finish
+/// the refunds from the event's orders page.
 /// </summary>
 public interface IEventCancellationHook
 {
@@ -26,7 +27,8 @@ public sealed record PhaseChangeResult(bool Succeeded, string? Error, EventPhase
 /// (so a double click or two managers at once change the phase exactly once) plus a history row, in one transaction.
 /// </summary>
 public sealed class EventLifecycle(
-    ShowgeoDb db, EntityAccess access, TimeProvider clock, IEnumerable<IEventCancellationHook> cancellationHooks)
+    ShowgeoDb db, EntityAccess access, TimeProvider clock, IEnumerable<IEventCancellationHook> cancellationHooks,
+    ILogger<EventLifecycle>? log = null)
 {
     public const int NoteMaxLength = 500;
 
@@ -88,10 +90,29 @@ public sealed class EventLifecycle(
             ChangedByUserId = userId, ChangedAt = clock.GetUtcNow(), Note = note,
         });
         await db.SaveChangesAsync(ct);
-        if (to == EventPhase.Cancelled)
-            foreach (var hook in cancellationHooks)
-                await hook.OnCancelledAsync(eventId, userId, ct);
         await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+
+        if (to == EventPhase.Cancelled)
+        {
+            var failed = 0;
+            foreach (var hook in cancellationHooks)
+            {
+                try
+                {
+                    await hook.OnCancelledAsync(eventId, userId, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    failed++;
+                    log?.LogError(ex, "Cancellation follow-up {Hook} failed for event {EventId}", hook.GetType().Name, eventId);
+                }
+                db.ChangeTracker.Clear();
+            }
+            if (failed > 0)
+                return new PhaseChangeResult(true,
+                    "The event is cancelled, but some refunds could not be completed. Check the event's orders and refund the rest there.", to);
+        }
         return PhaseChangeResult.Ok(to);
     }
 }

@@ -45,7 +45,7 @@ public sealed class EditEventModel(ShowgeoDb db, EntityAccess access, EventEdito
             : PhaseChangeResult.Refused("Unknown phase.", Event.Phase);
         if (result.Succeeded && !Request.WantsFragment())
         {
-            TempData["Flash"] = $"The event is now {result.Phase}.";
+            TempData["Flash"] = result.Error is null ? $"The event is now {result.Phase}." : result.Error;
             return this.RedirectAfterPost(FormUrl);
         }
         PhaseError = result.Error;

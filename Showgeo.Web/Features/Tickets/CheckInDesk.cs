@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Data;
+
+namespace Showgeo.Web.Features.Tickets;
+
+public enum CheckInVerdict { Valid, AlreadyUsed, Refunded, Unknown, OtherEvent }
+
+public sealed record CheckInResult(CheckInVerdict Verdict, string Code, string? TypeName = null, DateTimeOffset? UsedAt = null)
+{
+    public string Headline => Verdict switch
+    {
+        CheckInVerdict.Valid => "VALID",
+        CheckInVerdict.AlreadyUsed => "ALREADY USED",
+        CheckInVerdict.Refunded => "REFUNDED",
+        CheckInVerdict.OtherEvent => "WRONG EVENT",
+        _ => "UNKNOWN",
+    };
+}
+
+/// <summary>
+/// Admits a ticket with one conditional UPDATE: only the scan that flips Valid → Used gets VALID, so two doors scanning
+/// the same code at once produce one admission and one ALREADY USED.
+/// </summary>
+public sealed class CheckInDesk(ShowgeoDb db, TicketCodes codes, TimeProvider clock)
+{
+    public async Task<CheckInResult> CheckInAsync(Guid eventId, string? rawCode, CancellationToken ct)
+    {
+        var code = (rawCode ?? "").Trim();
+        if (!codes.IsAuthentic(code)) return new(CheckInVerdict.Unknown, code);
+        var now = clock.GetUtcNow();
+        var admitted = await db.Database.SqlQuery<string>($"""
+            UPDATE tickets t SET status = 'Used', used_at = {now}
+            FROM ticket_types tt
+            WHERE t.code = {code} AND t.event_id = {eventId} AND t.status = 'Valid' AND tt.id = t.ticket_type_id
+            RETURNING tt.name AS "Value"
+            """).ToListAsync(ct);
+        if (admitted.Count == 1) return new(CheckInVerdict.Valid, code, admitted[0], now);
+
+        var row = await (from t in db.Set<Ticket>().AsNoTracking()
+                         join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
+                         where t.Code == code
+                         select new { t.EventId, t.Status, t.UsedAt, tt.Name }).SingleOrDefaultAsync(ct);
+        if (row is null) return new(CheckInVerdict.Unknown, code);
+        if (row.EventId != eventId) return new(CheckInVerdict.OtherEvent, code);
+        return row.Status switch
+        {
+            TicketStatus.Used => new(CheckInVerdict.AlreadyUsed, code, row.Name, row.UsedAt),
+            TicketStatus.Refunded => new(CheckInVerdict.Refunded, code, row.Name),
+            _ => new(CheckInVerdict.Unknown, code),
+        };
+    }
+}

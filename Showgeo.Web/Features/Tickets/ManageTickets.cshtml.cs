@@ -1,0 +1,171 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure;
+
+namespace Showgeo.Web.Features.Tickets;
+
+public sealed record ManagedOrder(Guid Id, string BuyerEmail, OrderStatus Status, long TotalMinor, long RefundedMinor, string Currency, DateTimeOffset CreatedAt);
+
+public sealed record ManagedTicket(Guid Id, Guid OrderId, string TypeName, TicketStatus Status);
+
+/// <summary>Ticket types, orders and refunds for one event (ManageMoney: owners and managers).</summary>
+[Authorize]
+public sealed class ManageTicketsModel(ShowgeoDb db, EntityAccess access, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
+{
+    // REVIEW: a short list of currencies Stripe settles in; extend when an entity needs another.
+    private static readonly HashSet<string> Currencies = ["EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "JPY", "BRL", "MXN", "ZAR", "GHS", "NGN", "KES", "INR", "SGD", "HKD"];
+
+    public sealed class TypeInput
+    {
+        public string? Name { get; set; }
+        public string? Price { get; set; }
+        public string? Currency { get; set; }
+        public int Capacity { get; set; } = 100;
+        public int MaxPerOrder { get; set; } = 6;
+        public DateTime? SaleStartsAt { get; set; }
+        public DateTime? SaleEndsAt { get; set; }
+    }
+
+    [BindProperty] public TypeInput Input { get; set; } = new();
+
+    public ManagedEvent Event { get; private set; } = null!;
+    public List<TicketTypeRow> Types { get; private set; } = [];
+    public List<ManagedOrder> Orders { get; private set; } = [];
+    public Dictionary<Guid, List<ManagedTicket>> TicketsByOrder { get; private set; } = [];
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct)
+    {
+        if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
+        Message = TempData["TicketAdmin"] as string;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(string slug, Guid eventId, CancellationToken ct)
+    {
+        if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
+        var now = clock.GetUtcNow();
+        var name = Input.Name?.Trim() ?? "";
+        var currency = Input.Currency?.Trim().ToUpperInvariant() ?? "";
+        if (name.Length is 0 or > 120) ModelState.AddModelError("Input.Name", "Give the ticket type a name (up to 120 characters).");
+        if (!Currencies.Contains(currency)) ModelState.AddModelError("Input.Currency", "Use a three-letter currency code such as EUR, GBP or USD.");
+        var existing = await db.Set<TicketType>().Where(t => t.EventId == eventId).Select(t => t.Currency).Distinct().ToListAsync(ct);
+        if (existing.Count > 0 && !existing.Contains(currency))
+            ModelState.AddModelError("Input.Currency", $"This event already sells tickets in {existing[0]}; all its tickets must use one currency.");
+        var price = Currencies.Contains(currency) ? Money.ParseMinor(Input.Price, currency) : null;
+        if (Currencies.Contains(currency) && price is null)
+            ModelState.AddModelError("Input.Price", $"Enter a price such as {(Money.Decimals(currency) == 0 ? "2500" : "25.00")} (zero or more).");
+        if (Input.Capacity is < 1 or > 1_000_000) ModelState.AddModelError("Input.Capacity", "Capacity must be between 1 and 1,000,000.");
+        if (Input.MaxPerOrder is < 1 or > 50) ModelState.AddModelError("Input.MaxPerOrder", "Per-order limit must be between 1 and 50.");
+        DateTimeOffset? starts = Input.SaleStartsAt is { } s ? new DateTimeOffset(DateTime.SpecifyKind(s, DateTimeKind.Utc)) : null;
+        DateTimeOffset? ends = Input.SaleEndsAt is { } e ? new DateTimeOffset(DateTime.SpecifyKind(e, DateTimeKind.Utc)) : null;
+        if (ends is not null && ends <= now) ModelState.AddModelError("Input.SaleEndsAt", "The sale window must end in the future.");
+        if (starts is not null && ends is not null && starts >= ends) ModelState.AddModelError("Input.SaleStartsAt", "The sale must start before it ends.");
+        if (!ModelState.IsValid) return await RenderAsync(ct);
+
+        db.Add(new TicketType
+        {
+            Id = Guid.CreateVersion7(), EventId = eventId, Name = name, PriceMinor = price!.Value, Currency = currency,
+            Capacity = Input.Capacity, MaxPerOrder = Input.MaxPerOrder, SaleStartsAt = starts, SaleEndsAt = ends, CreatedAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        Input = new();
+        return await DoneAsync($"Added {name}.", ct);
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string slug, Guid eventId, Guid typeId, CancellationToken ct)
+    {
+        if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
+        var inUse = await db.Set<OrderLine>().AnyAsync(l => l.TicketTypeId == typeId, ct);
+        if (inUse) ModelState.AddModelError("", "This ticket type has orders; it cannot be deleted.");
+        else if (await db.Set<TicketType>().Where(t => t.Id == typeId && t.EventId == eventId).ExecuteDeleteAsync(ct) == 0)
+            ModelState.AddModelError("", "That ticket type is not part of this event.");
+        return ModelState.IsValid ? await DoneAsync("Ticket type deleted.", ct) : await RenderAsync(ct);
+    }
+
+    public Task<IActionResult> OnPostRefundOrderAsync(string slug, Guid eventId, Guid orderId, CancellationToken ct) =>
+        RefundAsync(slug, eventId, new RefundAsk(orderId), ct);
+
+    public Task<IActionResult> OnPostRefundTicketAsync(string slug, Guid eventId, Guid orderId, Guid ticketId, CancellationToken ct) =>
+        RefundAsync(slug, eventId, new RefundAsk(orderId, TicketIds: [ticketId]), ct);
+
+    public async Task<IActionResult> OnPostRefundAmountAsync(string slug, Guid eventId, Guid orderId, string? amount, CancellationToken ct)
+    {
+        var currency = await db.Set<Order>().Where(o => o.Id == orderId && o.EventId == eventId).Select(o => o.Currency).SingleOrDefaultAsync(ct) ?? "EUR";
+        var minor = Money.ParseMinor(amount, currency);
+        if (minor is null or <= 0)
+        {
+            if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
+            ModelState.AddModelError("", "Enter the amount to refund, such as 5.00.");
+            return await RenderAsync(ct);
+        }
+        return await RefundAsync(slug, eventId, new RefundAsk(orderId, AmountMinor: minor, Reason: "Partial refund by organiser"), ct);
+    }
+
+    private async Task<IActionResult> RefundAsync(string slug, Guid eventId, RefundAsk ask, CancellationToken ct)
+    {
+        if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
+        if (!await db.Set<Order>().AnyAsync(o => o.Id == ask.OrderId && o.EventId == eventId, ct))
+        {
+            ModelState.AddModelError("", "That order is not for this event.");
+            return await RenderAsync(ct);
+        }
+        var result = await refunds.RefundAsync(ask, EntityAccess.UserId(User), ct);
+        if (!result.Ok)
+        {
+            ModelState.AddModelError("", result.Message);
+            return await RenderAsync(ct);
+        }
+        return await DoneAsync(result.Message, ct);
+    }
+
+    private async Task<IActionResult> DoneAsync(string message, CancellationToken ct)
+    {
+        if (Request.WantsFragment())
+        {
+            Message = message;
+            await LoadAsync(ct);
+            return Partial("_TicketAdmin", this);
+        }
+        TempData["TicketAdmin"] = message;
+        return this.RedirectAfterPost(Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!);
+    }
+
+    private async Task<IActionResult> RenderAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        return this.PageOrPartial("_TicketAdmin");
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Types = await queries.TypesAsync(Event.Id, ct);
+        Orders = await (from o in db.Set<Order>().AsNoTracking()
+                        join u in db.Set<AppUser>() on o.UserId equals u.Id
+                        where o.EventId == Event.Id && o.Status != OrderStatus.Expired && o.Status != OrderStatus.Failed && o.Status != OrderStatus.Cancelled
+                        orderby o.CreatedAt descending
+                        select new ManagedOrder(o.Id, u.Email ?? "", o.Status, o.TotalMinor, o.RefundedMinor, o.Currency, o.CreatedAt))
+            .Take(200).ToListAsync(ct);
+        var ids = Orders.Select(o => o.Id).ToArray();
+        TicketsByOrder = (await (from t in db.Set<Ticket>().AsNoTracking()
+                                 join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
+                                 where ids.Contains(t.OrderId)
+                                 orderby t.CreatedAt
+                                 select new ManagedTicket(t.Id, t.OrderId, tt.Name, t.Status)).ToListAsync(ct))
+            .GroupBy(t => t.OrderId).ToDictionary(g => g.Key, g => g.ToList());
+    }
+
+    private async Task<IActionResult?> AuthorizeAsync(string slug, Guid eventId, CancellationToken ct)
+    {
+        var (result, ev) = await ManagedEvent.LoadAsync(db, access, slug, eventId, User, EntityPermission.ManageMoney, ct);
+        if (result == ManagedEvent.Access.NotFound) return NotFound();
+        if (result == ManagedEvent.Access.Forbidden) return Forbid();
+        Event = ev!;
+        return null;
+    }
+}

@@ -1,0 +1,199 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Payments;
+
+namespace Showgeo.Web.Features.Tickets;
+
+/// <summary>A payment notification: a Stripe webhook event or a click on the local test-payment page.</summary>
+public sealed record PaymentNotice(string Provider, string ExternalEventId, string Type, Guid OrderId,
+    string? SessionId = null, string? PaymentId = null, long? AmountMinor = null, string? Currency = null);
+
+public enum FulfilmentOutcome
+{
+    Fulfilled, Duplicate, AlreadyPaid, UnknownOrder, SessionMismatch, AmountMismatch,
+    /// <summary>Paid after the hold had lapsed and the seats were gone: the payment is refunded automatically.</summary>
+    RefundedNoSeats,
+    Released, NotPending,
+}
+
+/// <summary>
+/// The single path from "a payment happened (or did not)" to tickets. Every transition locks the order row first, so
+/// a webhook, the test-payment page and the hold-release job can race on one order and only one of them wins.
+/// </summary>
+public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentProvider provider, TimeProvider clock, ILogger<OrderFulfilment> log)
+{
+    public async Task<FulfilmentOutcome> MarkPaidAsync(PaymentNotice notice, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        Refund? autoRefund = null;
+        FulfilmentOutcome outcome;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (!await RecordAsync(notice, now, ct)) return FulfilmentOutcome.Duplicate;
+            var order = await LockOrderAsync(notice.OrderId, ct);
+            outcome = order is null ? FulfilmentOutcome.UnknownOrder
+                : notice.SessionId is not null && order.ProviderSessionId is not null && order.ProviderSessionId != notice.SessionId ? FulfilmentOutcome.SessionMismatch
+                : notice.AmountMinor is { } amount && (amount != order.TotalMinor || !string.Equals(notice.Currency, order.Currency, StringComparison.OrdinalIgnoreCase)) ? FulfilmentOutcome.AmountMismatch
+                : order.Status is OrderStatus.Paid or OrderStatus.Refunded or OrderStatus.PartiallyRefunded ? FulfilmentOutcome.AlreadyPaid
+                : FulfilmentOutcome.Fulfilled;
+
+            if (outcome == FulfilmentOutcome.Fulfilled)
+            {
+                var lines = await db.Set<OrderLine>().Where(l => l.OrderId == order!.Id).OrderBy(l => l.TicketTypeId).ToListAsync(ct);
+                // A Cancelled order belongs to a cancelled event (or an abandoned checkout): never seat it again.
+                var seated = order!.Status switch
+                {
+                    OrderStatus.Pending => await ConvertHoldsAsync(lines, ct),
+                    OrderStatus.Cancelled => false,
+                    _ => await ReReserveAsync(lines, ct),
+                };
+                order.ProviderPaymentId = notice.PaymentId ?? order.ProviderPaymentId;
+                order.PaidAt = now;
+                if (seated)
+                {
+                    order.Status = OrderStatus.Paid;
+                    order.ClosedAt = null;
+                    foreach (var line in lines)
+                        for (var i = 0; i < line.Quantity; i++)
+                            db.Add(new Ticket
+                            {
+                                Id = Guid.CreateVersion7(), OrderId = order.Id, TicketTypeId = line.TicketTypeId, EventId = order.EventId,
+                                UserId = order.UserId, Code = codes.NewCode(), Status = TicketStatus.Valid, PriceMinor = line.UnitPriceMinor,
+                                CreatedAt = now,
+                            });
+                }
+                else
+                {
+                    // The hold lapsed (abandoned/expired) and someone else bought the seats before this payment landed.
+                    outcome = FulfilmentOutcome.RefundedNoSeats;
+                    order.Status = OrderStatus.Refunded;
+                    order.RefundedMinor = order.TotalMinor;
+                    autoRefund = new Refund
+                    {
+                        Id = Guid.CreateVersion7(), OrderId = order.Id, AmountMinor = order.TotalMinor, Currency = order.Currency,
+                        Status = RefundStatus.Pending, Reason = "Paid after the hold expired and the seats were sold", CreatedAt = now,
+                    };
+                    if (autoRefund.AmountMinor > 0) db.Add(autoRefund); else autoRefund = null;
+                }
+                await db.SaveChangesAsync(ct);
+            }
+            await SetOutcomeAsync(notice, outcome, ct);
+            await tx.CommitAsync(ct);
+        }
+        if (outcome != FulfilmentOutcome.Fulfilled)
+            log.LogWarning("Payment notice {Type} {Id} for order {Order}: {Outcome}", notice.Type, notice.ExternalEventId, notice.OrderId, outcome);
+        if (autoRefund is not null) await SendRefundAsync(autoRefund, notice.PaymentId, ct);
+        return outcome;
+    }
+
+    /// <summary>Ends a pending order without payment (failed, expired, abandoned, event cancelled) and frees its seats.</summary>
+    public async Task<FulfilmentOutcome> ReleaseAsync(Guid orderId, OrderStatus endStatus, PaymentNotice? notice, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (notice is not null && !await RecordAsync(notice, now, ct)) return FulfilmentOutcome.Duplicate;
+        var order = await LockOrderAsync(orderId, ct);
+        var outcome = order is null ? FulfilmentOutcome.UnknownOrder
+            : notice?.SessionId is not null && order.ProviderSessionId is not null && order.ProviderSessionId != notice.SessionId ? FulfilmentOutcome.SessionMismatch
+            : order.Status != OrderStatus.Pending ? FulfilmentOutcome.NotPending
+            : FulfilmentOutcome.Released;
+        if (outcome == FulfilmentOutcome.Released)
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE ticket_types t SET held = t.held - l.quantity
+                FROM order_lines l WHERE l.order_id = {orderId} AND t.id = l.ticket_type_id
+                """, ct);
+            order!.Status = endStatus;
+            order.ClosedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        if (notice is not null) await SetOutcomeAsync(notice, outcome, ct);
+        await tx.CommitAsync(ct);
+        return outcome;
+    }
+
+    /// <summary>Expires every pending order whose hold has lapsed; safe to run on several instances at once.</summary>
+    public async Task<int> ReleaseExpiredHoldsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ids = await db.Database.SqlQuery<Guid>($"""
+            SELECT id AS "Value" FROM orders
+            WHERE status = 'Pending' AND hold_expires_at <= {now}
+            ORDER BY hold_expires_at LIMIT 500
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        var idArray = ids.ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE ticket_types t SET held = t.held - x.q
+            FROM (SELECT ticket_type_id, sum(quantity)::int AS q FROM order_lines WHERE order_id = ANY({idArray}) GROUP BY ticket_type_id) x
+            WHERE t.id = x.ticket_type_id
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE orders SET status = 'Expired', closed_at = {now} WHERE id = ANY({idArray})
+            """, ct);
+        await tx.CommitAsync(ct);
+        return ids.Count;
+    }
+
+    internal async Task<Order?> LockOrderAsync(Guid orderId, CancellationToken ct) =>
+        (await db.Set<Order>().FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").ToListAsync(ct)).FirstOrDefault();
+
+    private async Task<bool> ConvertHoldsAsync(List<OrderLine> lines, CancellationToken ct)
+    {
+        foreach (var line in lines)
+            await db.Database.ExecuteSqlAsync(
+                $"UPDATE ticket_types SET held = held - {line.Quantity}, sold = sold + {line.Quantity} WHERE id = {line.TicketTypeId}", ct);
+        return true;
+    }
+
+    private async Task<bool> ReReserveAsync(List<OrderLine> lines, CancellationToken ct)
+    {
+        var tx = db.Database.CurrentTransaction!;
+        await tx.CreateSavepointAsync("reseat", ct);
+        foreach (var line in lines)
+        {
+            var rows = await db.Database.ExecuteSqlAsync($"""
+                UPDATE ticket_types SET sold = sold + {line.Quantity}
+                WHERE id = {line.TicketTypeId} AND sold + held + {line.Quantity} <= capacity
+                """, ct);
+            if (rows == 0)
+            {
+                await tx.RollbackToSavepointAsync("reseat", ct);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private async Task<bool> RecordAsync(PaymentNotice n, DateTimeOffset now, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO payment_events (id, provider, external_id, type, order_id, outcome, received_at)
+            VALUES ({Guid.CreateVersion7()}, {n.Provider}, {n.ExternalEventId}, {n.Type}, {(Guid?)n.OrderId}, '', {now})
+            ON CONFLICT (provider, external_id) DO NOTHING
+            """, ct) == 1;
+
+    private Task SetOutcomeAsync(PaymentNotice n, FulfilmentOutcome outcome, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"UPDATE payment_events SET outcome = {outcome.ToString()} WHERE provider = {n.Provider} AND external_id = {n.ExternalEventId}", ct);
+
+    private async Task SendRefundAsync(Refund refund, string? paymentId, CancellationToken ct)
+    {
+        string? providerId = null;
+        var status = RefundStatus.Failed;
+        try
+        {
+            if (paymentId is null) throw new PaymentProviderException("No payment id to refund against.");
+            providerId = await provider.RefundAsync(new RefundRequest(refund.Id, refund.OrderId, paymentId, refund.AmountMinor, refund.Currency), ct);
+            status = RefundStatus.Succeeded;
+        }
+        catch (PaymentProviderException ex)
+        {
+            log.LogError(ex, "Automatic refund {Refund} for order {Order} failed; a manager must retry it", refund.Id, refund.OrderId);
+        }
+        await db.Database.ExecuteSqlAsync(
+            $"UPDATE refunds SET status = {status.ToString()}, provider_refund_id = {providerId} WHERE id = {refund.Id}", ct);
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Payments;
+
+namespace Showgeo.Web.Features.Tickets;
+
+public sealed record HoldResult(Order? Order, string? Error, bool SoldOut = false)
+{
+    public static HoldResult Invalid(string message) => new(null, message);
+}
+
+/// <summary>
+/// Turns a fan's quantities into a pending order that holds seats. Everything the fan sent is checked against the
+/// database (the form carries only ticket-type ids and quantities); the seats are taken by a conditional UPDATE in the
+/// same transaction as the order, so concurrent buyers can never take more than the capacity.
+/// </summary>
+public sealed class TicketInventory(
+    ShowgeoDb db, IPaymentProvider provider, OrderFulfilment fulfilment, IOptions<TicketingOptions> options, TimeProvider clock,
+    ViewerCountry viewerCountry)
+{
+    public async Task<HoldResult> HoldAsync(Guid userId, Guid eventId, IReadOnlyDictionary<Guid, int> quantities, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId)
+            .Select(e => new { e.Phase, e.AllowedCountries }).SingleOrDefaultAsync(ct);
+        if (ev is null) return HoldResult.Invalid("This event does not exist.");
+        if (ev.Phase is not (EventPhase.Pre or EventPhase.Live)) return HoldResult.Invalid("Tickets for this event are not on sale.");
+        if (!ViewerCountry.IsAllowed(ev.AllowedCountries, viewerCountry.Current)) return HoldResult.Invalid(ViewerCountry.NotAvailableMessage);
+
+        var wanted = quantities.Where(q => q.Value != 0).ToDictionary();
+        if (wanted.Count == 0) return HoldResult.Invalid("Choose how many tickets you want.");
+        if (wanted.Any(q => q.Value < 0)) return HoldResult.Invalid("Quantities cannot be negative.");
+
+        var ids = wanted.Keys.ToArray();
+        var types = await db.Set<TicketType>().AsNoTracking().Where(t => ids.Contains(t.Id) && t.EventId == eventId).ToListAsync(ct);
+        if (types.Count != ids.Length) return HoldResult.Invalid("One of those ticket types is not sold for this event.");
+        foreach (var t in types)
+        {
+            var q = wanted[t.Id];
+            if (q > t.MaxPerOrder) return HoldResult.Invalid($"You can buy at most {t.MaxPerOrder} × {t.Name} per order.");
+            if (t.SaleStartsAt is { } s && now < s) return HoldResult.Invalid($"{t.Name} goes on sale {s:d MMM yyyy HH:mm} UTC.");
+            if (t.SaleEndsAt is { } e && now >= e) return HoldResult.Invalid($"Sales of {t.Name} have ended.");
+        }
+        if (types.Select(t => t.Currency).Distinct().Count() > 1)
+            return HoldResult.Invalid("Tickets priced in different currencies must be bought in separate orders.");
+
+        var order = new Order
+        {
+            Id = Guid.CreateVersion7(), UserId = userId, EventId = eventId, Status = OrderStatus.Pending,
+            Currency = types[0].Currency, Provider = provider.Name, CreatedAt = now,
+            HoldExpiresAt = now + provider.HoldDuration(options.Value.Hold),
+            Lines = types.OrderBy(t => t.Id).Select(t => new OrderLine
+            {
+                Id = Guid.CreateVersion7(), TicketTypeId = t.Id, Name = t.Name, Quantity = wanted[t.Id], UnitPriceMinor = t.PriceMinor,
+            }).ToList(),
+        };
+        order.TotalMinor = order.Lines.Sum(l => l.UnitPriceMinor * l.Quantity);
+
+        var soldOut = await TryHoldAsync(order, ct);
+        if (soldOut is not null && await HasLapsedHoldsAsync(soldOut.TicketTypeId, now, ct))
+        {
+            // Lazily free seats whose holds lapsed before the release job got to them, then try once more.
+            await fulfilment.ReleaseExpiredHoldsAsync(ct);
+            soldOut = await TryHoldAsync(order, ct);
+        }
+        if (soldOut is not null)
+            return new HoldResult(null, $"Sold out: not enough {soldOut.Name} tickets left for {soldOut.Quantity}.", SoldOut: true);
+        return new HoldResult(order, null);
+    }
+
+    /// <summary>Starts payment for a held order; if the provider fails the hold is released at once.</summary>
+    public async Task<(CheckoutStart? Start, string? Error)> StartPaymentAsync(Order order, string baseUrl, string? email, CancellationToken ct)
+    {
+        try
+        {
+            var start = await provider.StartCheckoutAsync(new CheckoutRequest(
+                order.Id, order.Currency, order.Lines.Select(l => new CheckoutLine(l.Name, l.UnitPriceMinor, l.Quantity)).ToList(),
+                order.HoldExpiresAt, $"{baseUrl}/me/orders/{order.Id}?paid=1", $"{baseUrl}/me/orders/{order.Id}?cancelled=1", email), ct);
+            await db.Database.ExecuteSqlAsync($"UPDATE orders SET provider_session_id = {start.SessionId} WHERE id = {order.Id}", ct);
+            return (start, null);
+        }
+        catch (PaymentProviderException ex)
+        {
+            await fulfilment.ReleaseAsync(order.Id, OrderStatus.Failed, null, ct);
+            return (null, ex.Message);
+        }
+    }
+
+    /// <summary>Returns the line that could not be held, or null when every seat was taken and the order committed.</summary>
+    private async Task<OrderLine?> TryHoldAsync(Order order, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Add(order);
+        await db.SaveChangesAsync(ct);
+        // Rows are locked last and in id order: the hot ticket_types row is held only for the few statements below.
+        foreach (var line in order.Lines)
+        {
+            var rows = await db.Database.ExecuteSqlAsync($"""
+                UPDATE ticket_types SET held = held + {line.Quantity}
+                WHERE id = {line.TicketTypeId} AND sold + held + {line.Quantity} <= capacity
+                """, ct);
+            if (rows == 0)
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return line;
+            }
+        }
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return null;
+    }
+
+    private Task<bool> HasLapsedHoldsAsync(Guid ticketTypeId, DateTimeOffset now, CancellationToken ct) =>
+        db.Set<Order>().AnyAsync(o => o.Status == OrderStatus.Pending && o.HoldExpiresAt <= now
+            && o.Lines.Any(l => l.TicketTypeId == ticketTypeId), ct);
+}

@@ -1,0 +1,79 @@
+using Microsoft.EntityFrameworkCore;
+using QRCoder;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Events;
+
+namespace Showgeo.Web.Features.Tickets;
+
+public sealed record TicketTypeRow(Guid Id, string Name, long PriceMinor, string Currency, int Capacity, int Sold, int Held,
+    int MaxPerOrder, DateTimeOffset? SaleStartsAt, DateTimeOffset? SaleEndsAt)
+{
+    public int Remaining => Math.Max(0, Capacity - Sold - Held);
+    public bool OnSaleAt(DateTimeOffset now) => (SaleStartsAt is null || now >= SaleStartsAt) && (SaleEndsAt is null || now < SaleEndsAt);
+}
+
+/// <summary>What the ticket section of an event page shows; also re-rendered with an error after a failed checkout.</summary>
+public sealed class TicketFormView
+{
+    public Guid EventId { get; init; }
+    public string EventTitle { get; init; } = "";
+    public string EventSlug { get; init; } = "";
+    public EventPhase Phase { get; init; }
+    public DateTimeOffset Now { get; init; }
+    public List<TicketTypeRow> Types { get; init; } = [];
+    public bool SignedIn { get; set; }
+    public Dictionary<Guid, int> Quantities { get; set; } = [];
+    public string? Error { get; set; }
+    public bool SoldOut { get; set; }
+    public bool OnSale => Phase is EventPhase.Pre or EventPhase.Live;
+}
+
+public sealed record WalletTicket(Guid Id, Guid OrderId, string EventTitle, string EventSlug, DateTimeOffset StartsAt, string TypeName,
+    string Code, TicketStatus Status, DateTimeOffset? UsedAt);
+
+public sealed record OrderSummary(Guid Id, string EventTitle, OrderStatus Status, long TotalMinor, long RefundedMinor, string Currency, DateTimeOffset CreatedAt);
+
+/// <summary>The reads the ticket pages share, each projected to what the page shows.</summary>
+public sealed class TicketQueries(ShowgeoDb db, TimeProvider clock)
+{
+    public async Task<TicketFormView?> FormAsync(Guid eventId, CancellationToken ct)
+    {
+        var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId && e.Phase != EventPhase.Draft)
+            .Select(e => new { e.Title, e.Slug, e.Phase }).SingleOrDefaultAsync(ct);
+        if (ev is null) return null;
+        return new TicketFormView
+        {
+            EventId = eventId, EventTitle = ev.Title, EventSlug = ev.Slug, Phase = ev.Phase, Now = clock.GetUtcNow(),
+            Types = await TypesAsync(eventId, ct),
+        };
+    }
+
+    public Task<List<TicketTypeRow>> TypesAsync(Guid eventId, CancellationToken ct) =>
+        db.Set<TicketType>().AsNoTracking().Where(t => t.EventId == eventId).OrderBy(t => t.PriceMinor).ThenBy(t => t.Name)
+            .Select(t => new TicketTypeRow(t.Id, t.Name, t.PriceMinor, t.Currency, t.Capacity, t.Sold, t.Held, t.MaxPerOrder, t.SaleStartsAt, t.SaleEndsAt))
+            .ToListAsync(ct);
+
+    public Task<List<WalletTicket>> WalletAsync(Guid userId, CancellationToken ct) =>
+        (from t in db.Set<Ticket>().AsNoTracking()
+         join e in db.Set<Event>() on t.EventId equals e.Id
+         join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
+         where t.UserId == userId
+         orderby e.StartsAt, t.CreatedAt
+         select new WalletTicket(t.Id, t.OrderId, e.Title, e.Slug, e.StartsAt, tt.Name, t.Code, t.Status, t.UsedAt))
+        .Take(500).ToListAsync(ct);
+
+    public Task<List<OrderSummary>> OrdersAsync(Guid userId, CancellationToken ct) =>
+        (from o in db.Set<Order>().AsNoTracking()
+         join e in db.Set<Event>() on o.EventId equals e.Id
+         where o.UserId == userId
+         orderby o.CreatedAt descending
+         select new OrderSummary(o.Id, e.Title, o.Status, o.TotalMinor, o.RefundedMinor, o.Currency, o.CreatedAt))
+        .Take(100).ToListAsync(ct);
+
+    public static string QrDataUri(string code)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(code, QRCodeGenerator.ECCLevel.M);
+        return "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(data).GetGraphic(6));
+    }
+}
