@@ -17,7 +17,7 @@ public sealed class FollowJourneyTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
         var name = $"Harbour Lights {t}";
         var city = $"Portsmouth{t}";
         var entity = await EventSeed.EntityAsync(app, "harbour-" + t, name);
-        await EventSeed.EventAsync(app, entity, "dock-" + t, "Dockside Night", EventSeed.DaysFromNow(6), city, 50.8, -1.09, ["folk"], venue: "The Wedgewood Rooms");
+        await EventSeed.EventAsync(app, entity, "dock-" + t, $"Dockside Night {t}", EventSeed.DaysFromNow(6), city, 50.8, -1.09, ["folk"], venue: "The Wedgewood Rooms");
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
@@ -32,9 +32,10 @@ public sealed class FollowJourneyTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
             await page.GetByRole(AriaRole.Link, new() { Name = "Events", Exact = true }).ClickAsync();
             await page.GetByLabel("City").FillAsync(city);
             await page.GetByLabel("City").PressAsync("Enter");
-            var card = page.Locator("#event-results .event-card", new() { HasText = "Dockside Night" });
-            await Expect(card).ToBeVisibleAsync();
-            if (javaScript) await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"city={city}"));
+            // Wait for the filtered results before looking at cards: the unfiltered list is on screen until the swap lands.
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"city={city}"));
+            var card = page.Locator("#event-results .event-card", new() { HasText = $"Dockside Night {t}" });
+            await Expect(card).ToHaveCountAsync(1);
 
             await card.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
