@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Tickets;
+using Showgeo.Web.Features.Tours;
 
 namespace Showgeo.Web.Data;
 
@@ -53,7 +56,33 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
             NewEvent(entities[2], "northern-beats-spring", "Northern Beats Spring Session", now.AddDays(-30), "Europe/Berlin", "Halle 7", "Berlin", "DE", 52.5200, 13.4050, ["electronic"], EventPhase.Post),
             NewEvent(entities[0], "luna-waves-porto", "Luna Waves in Porto", now.AddDays(-60), "Europe/Lisbon", "Hard Club", "Porto", "PT", 41.1412, -8.6137, ["dream-pop"], EventPhase.Post),
         };
+        // Two free shows take RSVPs; the rest sell tickets (local test payments unless Stripe is configured).
+        events[2].IsFree = true;
+        events[4].IsFree = true;
         db.AddRange(events);
+
+        var tour = new Tour
+        {
+            Id = Guid.NewGuid(), EntityId = entities[0].Id, Slug = "luna-waves-autumn-tour", Name = "Luna Waves Autumn Tour",
+            Description = "Lisbon to Manchester with the new record.", CreatedAt = now,
+        };
+        db.Add(tour);
+        events[0].TourId = tour.Id;
+        events[1].TourId = tour.Id;
+
+        db.AddRange(
+            Tickets(events[0], "General admission", 2500, "EUR", 200), Tickets(events[0], "Front row", 6000, "EUR", 20, maxPerOrder: 2),
+            Tickets(events[1], "General admission", 2200, "GBP", 300),
+            Tickets(events[3], "Early bird", 1500, "EUR", 100), Tickets(events[3], "Standard", 2000, "EUR", 400));
+
+        fan.City = "Manchester";
+        fan.Country = "GB";
+        fan.Handle = "demofan";
+        manager.Handle = "demomanager";
+        await users.UpdateAsync(fan);
+        await users.UpdateAsync(manager);
+        db.Add(new Follow { UserId = fan.Id, EntityId = entities[0].Id, CreatedAt = now });
+        entities[0].FollowerCount = 1;
         await db.SaveChangesAsync(ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
@@ -74,6 +103,12 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
             Phase = phase, CreatedAt = now,
         };
     }
+
+    private TicketType Tickets(Event e, string name, long priceMinor, string currency, int capacity, int maxPerOrder = 6) => new()
+    {
+        Id = Guid.NewGuid(), EventId = e.Id, Name = name, PriceMinor = priceMinor, Currency = currency, Capacity = capacity,
+        MaxPerOrder = maxPerOrder, CreatedAt = clock.GetUtcNow(),
+    };
 
     private async Task<AppUser> CreateUser(string email, string name)
     {

@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Events;
+using Showgeo.Web.Tests.Infrastructure;
+
+namespace Showgeo.Web.Tests.Data;
+
+public sealed class DemoApp : ShowgeoApp
+{
+    protected override Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        settings["Demo:Seed"] = "true";
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>What the README promises for the run command: demo events on the home page and working demo accounts.</summary>
+public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    [Fact]
+    public async Task Home_lists_upcoming_demo_events_and_the_demo_accounts_sign_in()
+    {
+        using var client = app.CreateClient();
+        var home = await client.GetAsync("/");
+        Assert.True(home.Document.QuerySelectorAll("#upcoming-events .event-card").Length >= 4);
+        Assert.DoesNotContain("Spring Session", home.Text); // past events are not "upcoming"
+
+        foreach (var email in new[] { DemoData.FanEmail, DemoData.ManagerEmail, DemoData.AdminEmail })
+        {
+            using var person = app.CreateClient();
+            var signedIn = await person.SignInAsync(email, DemoData.Password);
+            Assert.NotNull(signedIn.Document.QuerySelector("[data-testid=user-name]"));
+        }
+
+        var eventPage = await client.GetAsync("/events/luna-waves-lisbon-night");
+        Assert.Equal(HttpStatusCode.OK, eventPage.Status);
+        Assert.Contains("General admission", eventPage.Text);
+    }
+
+    [Fact]
+    public async Task Seeding_again_adds_nothing()
+    {
+        await using var before = app.CreateDb();
+        var events = await before.Set<Event>().CountAsync();
+        var users = await before.Users.CountAsync();
+
+        await app.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<DemoData>().SeedAsync(CancellationToken.None);
+            return 0;
+        });
+
+        await using var after = app.CreateDb();
+        Assert.Equal(events, await after.Set<Event>().CountAsync());
+        Assert.Equal(users, await after.Users.CountAsync());
+    }
+}
