@@ -179,6 +179,7 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
             builder.UseEnvironment("Production");
             builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
             builder.UseSetting("Demo:Seed", "false");
+            builder.UseSetting("Tickets:SigningKey", "discovery-benchmark-signing-key-0123456789");
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         }
