@@ -46,6 +46,13 @@ public sealed class TicketInventory(
         if (types.Select(t => t.Currency).Distinct().Count() > 1)
             return HoldResult.Invalid("Tickets priced in different currencies must be bought in separate orders.");
 
+        // Fast refusal when the row already shows no room and no lapsed hold could free any: in a flash sale most
+        // buyers land here, and skipping the write transaction keeps them off the hot ticket_types row lock.
+        // The conditional UPDATE below stays the only thing that grants seats.
+        if (types.FirstOrDefault(t => t.Sold + t.Held + wanted[t.Id] > t.Capacity) is { } full
+            && !await HasLapsedHoldsAsync(full.Id, now, ct))
+            return new HoldResult(null, $"Sold out: not enough {full.Name} tickets left for {wanted[full.Id]}.", SoldOut: true);
+
         var order = new Order
         {
             Id = Guid.CreateVersion7(), UserId = userId, EventId = eventId, Status = OrderStatus.Pending,
