@@ -18,6 +18,7 @@ public static class AssetsSetup
     [
         ("/Assets/EntityMedia", AssetService.AnyKind),
         ("/Users/EditProfile", AssetService.ImagesOnly),
+        ("/Events/Manage/Art", AssetService.ImagesOnly),
     ];
 
     public static WebApplicationBuilder AddShowgeoAssets(this WebApplicationBuilder builder)

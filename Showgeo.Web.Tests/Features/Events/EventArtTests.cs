@@ -1,0 +1,100 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Features.Assets;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Events;
+using Showgeo.Web.Tests.Features.Assets;
+using Showgeo.Web.Tests.Infrastructure;
+using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
+
+namespace Showgeo.Web.Tests.Features.Events;
+
+public sealed class EventArtTests(AssetsApp app) : IClassFixture<AssetsApp>
+{
+    private async Task<(WebClient Client, string Slug, Event Event)> ArrangeAsync(EntityRole role = EntityRole.Manager)
+    {
+        var t = Guid.NewGuid().ToString("N")[..8];
+        var client = await app.SignedInClientAsync($"art-{t}@example.com", "Art Director");
+        var userId = await app.UserIdAsync($"art-{t}@example.com");
+        var slug = "art-" + t;
+        var entityId = await app.CreateEntityAsync(slug, userId, role);
+        var ev = new Event
+        {
+            Id = Guid.NewGuid(), EntityId = entityId, Slug = "art-night-" + t, Title = "Art Night", TimeZone = "UTC",
+            StartsAt = DateTimeOffset.UtcNow.AddDays(3), EndsAt = DateTimeOffset.UtcNow.AddDays(3).AddHours(2),
+            Visibility = EventVisibility.Public, Phase = EventPhase.Pre, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await using var db = app.CreateDb();
+        db.Add(ev);
+        await db.SaveChangesAsync();
+        return (client, slug, ev);
+    }
+
+    [Fact]
+    public async Task Manager_uploads_art_that_shows_on_the_event_page_and_replacing_it_deletes_the_old_file()
+    {
+        var (client, slug, ev) = await ArrangeAsync();
+        var page = await client.GetAsync($"/manage/{slug}/events/{ev.Id}/art");
+        var first = await client.FollowAsync(await client.SubmitFileAsync(page.Document, "#event-art-form", "art", new Upload(Samples.Png, "poster.png", "image/png")));
+        Assert.Contains("Event art saved", first.Text);
+
+        await using (var db = app.CreateDb())
+        {
+            var artId = await db.Set<Event>().Where(e => e.Id == ev.Id).Select(e => e.ArtAssetId).SingleAsync();
+            Assert.NotNull(artId);
+            var details = await client.GetAsync($"/events/{ev.Slug}");
+            Assert.NotNull(details.Document.QuerySelector($"img.event-art[src='{AssetService.UrlFor(artId!.Value)}']"));
+        }
+        var filesAfterFirst = app.Files().Length;
+
+        var second = await client.FollowAsync(await client.SubmitFileAsync(first.Document, "#event-art-form", "art", new Upload(Samples.Jpeg, "poster.jpg", "image/jpeg")));
+        Assert.Contains("Event art saved", second.Text);
+        await using var check = app.CreateDb();
+        var assets = await check.Set<Asset>().Where(a => a.EntityId == ev.EntityId).ToListAsync();
+        Assert.Single(assets);
+        Assert.Equal(assets[0].Id, await check.Set<Event>().Where(e => e.Id == ev.Id).Select(e => e.ArtAssetId).SingleAsync());
+        Assert.Equal(filesAfterFirst, app.Files().Length);
+    }
+
+    [Fact]
+    public async Task A_program_disguised_as_art_is_refused_and_nothing_is_stored()
+    {
+        var (client, slug, ev) = await ArrangeAsync(EntityRole.Coordinator);
+        var page = await client.GetAsync($"/manage/{slug}/events/{ev.Id}/art");
+        var files = app.Files().Length;
+        var refused = await client.SubmitFileAsync(page.Document, "#event-art-form", "art", new Upload(Samples.Exe, "poster.jpg", "image/jpeg"), htmx: true);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<html", html);
+        Assert.Contains("errors", html);
+        Assert.Equal(files, app.Files().Length);
+        await using var db = app.CreateDb();
+        Assert.Null(await db.Set<Event>().Where(e => e.Id == ev.Id).Select(e => e.ArtAssetId).SingleAsync());
+        Assert.Equal(0, await db.Set<Asset>().CountAsync(a => a.EntityId == ev.EntityId));
+    }
+
+    [Fact]
+    public async Task Someone_outside_the_entity_cannot_open_or_post_to_the_art_page()
+    {
+        var (owner, slug, ev) = await ArrangeAsync();
+        var form = await owner.GetAsync($"/manage/{slug}/events/{ev.Id}/art");
+        await owner.SubmitFileAsync(form.Document, "#event-art-form", "art", new Upload(Samples.Png, "poster.png", "image/png"));
+        await using var before = app.CreateDb();
+        var art = await before.Set<Event>().Where(e => e.Id == ev.Id).Select(e => e.ArtAssetId).SingleAsync();
+        Assert.NotNull(art);
+
+        var stranger = await app.SignedInClientAsync($"stranger-{Guid.NewGuid():N}@example.com", "Stranger");
+        var strangerView = await stranger.GetAsync($"/manage/{slug}/events/{ev.Id}/art");
+        Assert.True(strangerView.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"unexpected {strangerView.Status} {strangerView.Response.RequestMessage?.RequestUri} {strangerView.Response.Headers.Location}");
+        Assert.Null(strangerView.Document.QuerySelector("#event-art-form"));
+        var strangerPage = await stranger.GetAsync("/");
+        var posted = await stranger.PostAsync($"/manage/{slug}/events/{ev.Id}/art?handler=Remove", strangerPage.Document);
+        // Same refusal as every other event management page for a non-member.
+        Assert.True(posted.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+                    || posted.Headers.Location?.ToString().Contains("/account/access-denied") == true, $"unexpected {posted.StatusCode}");
+
+        await using var after = app.CreateDb();
+        Assert.Equal(art, await after.Set<Event>().Where(e => e.Id == ev.Id).Select(e => e.ArtAssetId).SingleAsync());
+        Assert.Equal(1, await after.Set<Asset>().CountAsync(a => a.EntityId == ev.EntityId));
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Assets;
+using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure;
+
+namespace Showgeo.Web.Features.Events.Manage;
+
+/// <summary>Event art: one image per event, uploaded through the assets capability; replacing it deletes the old file.</summary>
+public sealed class EventArtModel(ShowgeoDb db, EntityAccess access, AssetService assets) : PageModel
+{
+    public ManagedEntity Entity { get; private set; } = null!;
+    public Guid EventId { get; private set; }
+    public string EventTitle { get; private set; } = "";
+    public string EventSlug { get; private set; } = "";
+    public Guid? ArtAssetId { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct) =>
+        await LoadAsync(slug, eventId, ct) ?? Page();
+
+    public async Task<IActionResult> OnPostUploadAsync(string slug, Guid eventId, IFormFile? art, CancellationToken ct)
+    {
+        if (await LoadAsync(slug, eventId, ct) is { } denied) return denied;
+        if (art is null || art.Length == 0)
+        {
+            Error = "Choose an image to upload.";
+            return this.PageOrPartial("_ArtForm");
+        }
+
+        var previous = ArtAssetId;
+        var result = await assets.UploadAsync(AssetUpload.From(art, EntityAccess.UserId(User)!.Value, Entity.Id), AssetService.ImagesOnly,
+            async asset =>
+            {
+                await db.Set<Event>().Where(e => e.Id == EventId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.ArtAssetId, asset.Id), ct);
+            }, ct);
+        if (!result.Succeeded)
+        {
+            Error = result.Error;
+            return this.PageOrPartial("_ArtForm");
+        }
+        if (previous is { } old) await assets.DeleteAsync(old, ct);
+        TempData["Flash"] = "Event art saved.";
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!);
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(string slug, Guid eventId, CancellationToken ct)
+    {
+        if (await LoadAsync(slug, eventId, ct) is { } denied) return denied;
+        if (ArtAssetId is { } id) await assets.DeleteAsync(id, ct);
+        TempData["Flash"] = "Event art removed.";
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!);
+    }
+
+    private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, CancellationToken ct)
+    {
+        var (entity, exists) = await ManagedEntity.FindAsync(db, access, slug, User, ct);
+        if (!exists) return NotFound();
+        if (entity is null) return Forbid();
+        Entity = entity;
+        var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId && e.EntityId == entity.Id)
+            .Select(e => new { e.Id, e.Title, e.Slug, e.ArtAssetId }).SingleOrDefaultAsync(ct);
+        if (ev is null) return NotFound();
+        (EventId, EventTitle, EventSlug, ArtAssetId) = (ev.Id, ev.Title, ev.Slug, ev.ArtAssetId);
+        return null;
+    }
+}
