@@ -33,6 +33,19 @@ public static class Htmx
         return page.Page();
     }
 
+    /// <summary>
+    /// After a successful POST that updates one region of a page: htmx gets the region's partial back to swap in,
+    /// a plain form gets a redirect (PRG) with <paramref name="flash"/> shown on the next page.
+    /// </summary>
+    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string flash, object? model = null)
+    {
+        page.Response.VaryOnHtmx();
+        if (page.Request.WantsFragment())
+            return page.Partial(partialName, model ?? page);
+        page.TempData["Flash"] = flash;
+        return page.LocalRedirect(url);
+    }
+
     /// <summary>After a successful POST: a redirect for plain forms (PRG), an HX-Redirect with 200 for htmx.</summary>
     public static IActionResult RedirectAfterPost(this PageModel page, string url)
     {

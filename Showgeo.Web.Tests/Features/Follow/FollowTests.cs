@@ -223,7 +223,7 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
         Assert.Contains("Follower 54", second.Text);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await coordinator.GetAsync($"/manage/{entity.Slug}/followers")).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/manage/{entity.Slug}/followers")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/manage/{entity.Slug}/followers")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync($"/manage/{entity.Slug}/followers?page=-3")).Status);
     }
 

@@ -10,7 +10,7 @@ namespace Showgeo.Web.Features.Assets;
 
 /// <summary>An entity's pictures and files: avatar, banner, and audio/video/documents, public or private.</summary>
 [Authorize]
-public sealed class EntityMediaModel(ShowgeoDb db, EntityAccess access, AssetService assets) : PageModel
+public sealed class EntityMediaModel(ShowgeoDb db, ManagedEntityGate gate, AssetService assets) : PageModel
 {
     public sealed record Item(Guid Id, AssetKind Kind, string FileName, string ContentType, long SizeBytes, bool IsPrivate, DateTimeOffset CreatedAt);
 
@@ -73,11 +73,9 @@ public sealed class EntityMediaModel(ShowgeoDb db, EntityAccess access, AssetSer
 
     private async Task<IActionResult?> AuthorizeAsync(string slug)
     {
-        var entity = await db.Set<Entity>().AsNoTracking().Where(e => e.Slug == slug)
-            .Select(e => new { e.Id, e.Slug, e.Name }).FirstOrDefaultAsync();
-        if (entity is null) return NotFound();
-        if (!await access.CanAsync(entity.Id, User, EntityPermission.ManageProfile)) return Forbid();
-        (EntityId, Slug, EntityName) = (entity.Id, entity.Slug, entity.Name);
+        var (entity, denied) = await gate.CheckAsync(slug, User, EntityPermission.ManageProfile, HttpContext.RequestAborted);
+        if (denied is not null) return denied;
+        (EntityId, Slug, EntityName) = (entity!.Id, entity.Slug, entity.Name);
         return null;
     }
 

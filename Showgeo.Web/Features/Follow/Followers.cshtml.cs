@@ -10,7 +10,7 @@ namespace Showgeo.Web.Features.Follow;
 
 /// <summary>/manage/{slug}/followers: who follows the entity, for members allowed to manage its profile.</summary>
 [Authorize]
-public sealed class FollowersModel(ShowgeoDb db, EntityAccess access) : PageModel
+public sealed class FollowersModel(ShowgeoDb db, ManagedEntityGate gate) : PageModel
 {
     public const int PageSize = 50;
 
@@ -25,15 +25,14 @@ public sealed class FollowersModel(ShowgeoDb db, EntityAccess access) : PageMode
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
-        var entity = await db.Set<Entity>().AsNoTracking().Where(e => e.Slug == slug)
-            .Select(e => new { e.Id, e.Name, e.FollowerCount }).SingleOrDefaultAsync(ct);
-        if (entity is null) return NotFound();
-        if (!await access.CanAsync(entity.Id, User, EntityPermission.ManageProfile, ct))
-            return StatusCode(StatusCodes.Status403Forbidden);
+        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.ManageProfile, ct);
+        if (denied is not null) return denied;
+        var entity = allowed!;
         if (QueryPaging.Parse(Request.Query["page"], 100_000) is not { } pageNumber) return BadRequest();
         PageNumber = pageNumber;
 
-        (Slug, EntityName, FollowerCount) = (slug, entity.Name, entity.FollowerCount);
+        (Slug, EntityName) = (slug, entity.Name);
+        FollowerCount = await db.Set<Entity>().Where(e => e.Id == entity.Id).Select(e => e.FollowerCount).SingleAsync(ct);
         var rows = await db.Set<Follow>().AsNoTracking()
             .Where(f => f.EntityId == entity.Id)
             .OrderByDescending(f => f.CreatedAt).ThenBy(f => f.UserId)

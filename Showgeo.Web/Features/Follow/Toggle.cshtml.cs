@@ -46,7 +46,7 @@ public sealed class ToggleModel(ShowgeoDb db, FollowWriter writer) : PageModel
 
         if (Request.WantsFragment())
         {
-            Response.Headers.Append("Vary", "HX-Request");
+            Response.VaryOnHtmx();
             // htmx does not swap 4xx bodies by default; the refusal is shown inside the button instead.
             return Partial("_FollowButton", Button);
         }

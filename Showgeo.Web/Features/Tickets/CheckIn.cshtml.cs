@@ -9,7 +9,7 @@ namespace Showgeo.Web.Features.Tickets;
 
 /// <summary>Door check-in for one event; any member of the entity (coordinators too) may run it.</summary>
 [Authorize]
-public sealed class CheckInModel(ShowgeoDb db, EntityAccess access, CheckInDesk desk) : PageModel
+public sealed class CheckInModel(ShowgeoDb db, ManagedEntityGate gate, CheckInDesk desk) : PageModel
 {
     public ManagedEvent Event { get; private set; } = null!;
     public CheckInResult? Result { get; private set; }
@@ -34,9 +34,8 @@ public sealed class CheckInModel(ShowgeoDb db, EntityAccess access, CheckInDesk 
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (result, ev) = await ManagedEvent.LoadAsync(db, access, slug, eventId, User, EntityPermission.RunEvents, ct);
-        if (result == ManagedEvent.Access.NotFound) return NotFound();
-        if (result == ManagedEvent.Access.Forbidden) return Forbid();
+        var (denied, ev) = await ManagedEvent.LoadAsync(db, gate, slug, eventId, User, EntityPermission.RunEvents, ct);
+        if (denied is not null) return denied;
         Event = ev!;
         return null;
     }

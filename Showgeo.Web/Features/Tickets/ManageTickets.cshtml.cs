@@ -14,7 +14,7 @@ public sealed record ManagedTicket(Guid Id, Guid OrderId, string TypeName, Ticke
 
 /// <summary>Ticket types, orders and refunds for one event (ManageMoney: owners and managers).</summary>
 [Authorize]
-public sealed class ManageTicketsModel(ShowgeoDb db, EntityAccess access, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
+public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
 {
     // REVIEW: a short list of currencies Stripe settles in; extend when an entity needs another.
     private static readonly HashSet<string> Currencies = ["EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "JPY", "BRL", "MXN", "ZAR", "GHS", "NGN", "KES", "INR", "SGD", "HKD"];
@@ -162,9 +162,8 @@ public sealed class ManageTicketsModel(ShowgeoDb db, EntityAccess access, Ticket
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (result, ev) = await ManagedEvent.LoadAsync(db, access, slug, eventId, User, EntityPermission.ManageMoney, ct);
-        if (result == ManagedEvent.Access.NotFound) return NotFound();
-        if (result == ManagedEvent.Access.Forbidden) return Forbid();
+        var (denied, ev) = await ManagedEvent.LoadAsync(db, gate, slug, eventId, User, EntityPermission.ManageMoney, ct);
+        if (denied is not null) return denied;
         Event = ev!;
         return null;
     }

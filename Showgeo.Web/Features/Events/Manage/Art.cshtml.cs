@@ -9,7 +9,7 @@ using Showgeo.Web.Infrastructure;
 namespace Showgeo.Web.Features.Events.Manage;
 
 /// <summary>Event art: one image per event, uploaded through the assets capability; replacing it deletes the old file.</summary>
-public sealed class EventArtModel(ShowgeoDb db, EntityAccess access, AssetService assets) : PageModel
+public sealed class EventArtModel(ShowgeoDb db, ManagedEntityGate gate, AssetService assets) : PageModel
 {
     public ManagedEntity Entity { get; private set; } = null!;
     public Guid EventId { get; private set; }
@@ -57,9 +57,9 @@ public sealed class EventArtModel(ShowgeoDb db, EntityAccess access, AssetServic
 
     private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (entity, exists) = await ManagedEntity.FindAsync(db, access, slug, User, ct);
-        if (!exists) return NotFound();
-        if (entity is null) return Forbid();
+        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        if (denied is not null) return denied;
+        var entity = allowed!;
         Entity = entity;
         var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId && e.EntityId == entity.Id)
             .Select(e => new { e.Id, e.Title, e.Slug, e.ArtAssetId }).SingleOrDefaultAsync(ct);

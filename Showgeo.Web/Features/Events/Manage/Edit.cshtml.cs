@@ -6,7 +6,7 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Events.Manage;
 
-public sealed class EditEventModel(ShowgeoDb db, EntityAccess access, EventEditor editor, EventLifecycle lifecycle) : EventFormPageModel
+public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEditor editor, EventLifecycle lifecycle) : EventFormPageModel
 {
     public Event Event { get; private set; } = null!;
     public List<HistoryRow> History { get; private set; } = [];
@@ -58,9 +58,9 @@ public sealed class EditEventModel(ShowgeoDb db, EntityAccess access, EventEdito
 
     private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, bool tracked, CancellationToken ct)
     {
-        var (entity, exists) = await ManagedEntity.FindAsync(db, access, slug, User, ct);
-        if (!exists) return NotFound();
-        if (entity is null) return Forbid();
+        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        if (denied is not null) return denied;
+        var entity = allowed!;
         Entity = entity;
         var query = db.Set<Event>().Where(e => e.Id == eventId && e.EntityId == entity.Id);
         var found = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Showgeo.Web.Features.Entities;
 
 namespace Showgeo.Web.Features.Events.Manage;
 

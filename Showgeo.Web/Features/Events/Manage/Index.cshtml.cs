@@ -6,7 +6,7 @@ using Showgeo.Web.Features.Entities;
 
 namespace Showgeo.Web.Features.Events.Manage;
 
-public sealed class ManageEventsModel(ShowgeoDb db, EntityAccess access) : PageModel
+public sealed class ManageEventsModel(ShowgeoDb db, ManagedEntityGate gate) : PageModel
 {
     public const int PageSize = 50;
 
@@ -20,9 +20,9 @@ public sealed class ManageEventsModel(ShowgeoDb db, EntityAccess access) : PageM
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct)
     {
-        var (entity, exists) = await ManagedEntity.FindAsync(db, access, slug, User, ct);
-        if (!exists) return NotFound();
-        if (entity is null) return Forbid();
+        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        if (denied is not null) return denied;
+        var entity = allowed!;
         Entity = entity;
         PageNumber = Math.Max(1, PageNumber);
         var rows = await db.Set<Event>().AsNoTracking().Where(e => e.EntityId == entity.Id)

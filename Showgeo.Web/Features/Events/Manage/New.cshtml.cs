@@ -5,7 +5,7 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Events.Manage;
 
-public sealed class NewEventModel(ShowgeoDb db, EntityAccess access, EventEditor editor, TimeProvider clock) : EventFormPageModel
+public sealed class NewEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEditor editor, TimeProvider clock) : EventFormPageModel
 {
     public override string FormUrl => Url.Page("/Events/Manage/New", new { slug = Entity.Slug })!;
     public override string SubmitLabel => "Create draft";
@@ -34,9 +34,9 @@ public sealed class NewEventModel(ShowgeoDb db, EntityAccess access, EventEditor
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, CancellationToken ct)
     {
-        var (entity, exists) = await ManagedEntity.FindAsync(db, access, slug, User, ct);
-        if (!exists) return NotFound();
-        if (entity is null) return Forbid();
+        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        if (denied is not null) return denied;
+        var entity = allowed!;
         Entity = entity;
         Tours = await editor.ToursAsync(entity.Id, ct);
         return null;
