@@ -25,7 +25,12 @@ public sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger
     [GeneratedRegex(@"^\d{4}_[a-z0-9_]+$")]
     private static partial Regex ValidId();
 
-    public static IReadOnlyList<MigrationScript> Embedded()
+    private static readonly Lazy<IReadOnlyList<MigrationScript>> EmbeddedScripts = new(LoadEmbedded);
+
+    /// <summary>The migrations compiled into this build, read once (the readiness probe asks on every call).</summary>
+    public static IReadOnlyList<MigrationScript> Embedded() => EmbeddedScripts.Value;
+
+    private static IReadOnlyList<MigrationScript> LoadEmbedded()
     {
         var assembly = typeof(MigrationRunner).Assembly;
         var scripts = new List<MigrationScript>();
