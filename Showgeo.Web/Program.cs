@@ -9,12 +9,14 @@ using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Features.Tours;
 using Showgeo.Web.Features.Users;
 using Showgeo.Web.Infrastructure;
+using Showgeo.Web.Infrastructure.Outbox;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
+builder.AddShowgeoOutbox();
 builder.AddShowgeoUsers();
 builder.AddShowgeoEntities();
 builder.AddShowgeoFollow();

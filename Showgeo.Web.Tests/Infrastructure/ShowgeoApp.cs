@@ -28,12 +28,15 @@ public class ShowgeoApp : IAsyncLifetime
     /// <summary>The hosting environment; "Testing" behaves like Production (exception handler, no dev pages).</summary>
     protected virtual string EnvironmentName => "Testing";
 
+    /// <summary>Set to run this instance on another instance's database (as a second server behind a load balancer).</summary>
+    protected virtual string? SharedDatabase => null;
+
     /// <summary>Last-resort hook for tests that must add to the host itself (for example a throwing endpoint).</summary>
     protected virtual void ConfigureWebHost(IWebHostBuilder builder) { }
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.CloneAsync();
+        ConnectionString = SharedDatabase ?? await TestDatabase.CloneAsync();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Showgeo"] = ConnectionString,
@@ -49,8 +52,15 @@ public class ShowgeoApp : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        await StopAsync();
+        if (SharedDatabase is null) await TestDatabase.DropAsync(ConnectionString);
+    }
+
+    /// <summary>Shuts the server down as a deploy or a crash-restart would, keeping its database.</summary>
+    public async Task StopAsync()
+    {
         if (_factory is not null) await _factory.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
+        _factory = null;
     }
 
     /// <summary>A cookie-keeping client that does not follow redirects, so tests see exactly what the server sent.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Infrastructure.Outbox;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 using static Showgeo.Web.Tests.Features.Events.EventsArrange;
@@ -156,57 +157,30 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     }
 
     [Fact]
-    public async Task Cancellation_hooks_run_after_the_cancel_commits_and_a_failing_hook_is_reported_without_undoing_it()
+    public async Task A_phase_change_writes_its_domain_events_in_the_same_transaction_and_a_refused_one_writes_none()
     {
-        var (_, ownerId) = await SignedInUserAsync(app, "Hana Hook");
+        var (_, ownerId) = await SignedInUserAsync(app, "Hana Outbox");
         var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
-        var ok = await EventAsync(app, entity.Id, EventPhase.Pre);
-        var failing = await EventAsync(app, entity.Id, EventPhase.Pre);
+        var draft = await EventAsync(app, entity.Id, EventPhase.Draft);
+        var live = await EventAsync(app, entity.Id, EventPhase.Live);
 
-        RecordingHook? recorder = null;
-        var done = await Cancel(ok.Id, db => recorder = new RecordingHook(db));
-        Assert.True(done.Succeeded);
-        Assert.Equal((ok.Id, ownerId, EventPhase.Cancelled, false), recorder!.Seen.Single());
-        Assert.Null(done.Error);
-        Assert.Equal(EventPhase.Cancelled, await PhaseAsync(app, ok.Id));
+        Assert.True((await Change(draft.Id, EventPhase.Draft, EventPhase.Pre)).Succeeded);
+        Assert.True((await Change(live.Id, EventPhase.Live, EventPhase.Cancelled)).Succeeded);
+        // Stale: the event is Pre now, so nothing changes and nothing is announced.
+        Assert.False((await Change(draft.Id, EventPhase.Draft, EventPhase.Cancelled)).Succeeded);
 
-        var reported = await Cancel(failing.Id, _ => new FailingHook());
-        Assert.True(reported.Succeeded);
-        Assert.Contains("some refunds could not be completed", reported.Error);
-        Assert.Equal(EventPhase.Cancelled, await PhaseAsync(app, failing.Id));
-        Assert.Equal(1, await HistoryCountAsync(app, failing.Id));
+        await using var db = app.CreateDb();
+        var types = (await db.Set<OutboxMessage>().AsNoTracking().Select(m => new { m.Type, m.Payload }).ToListAsync())
+            .Where(m => m.Payload.Contains(draft.Id.ToString()) || m.Payload.Contains(live.Id.ToString()))
+            .OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
+        Assert.Equal(["EventCancelled", "EventPhaseChanged", "EventPhaseChanged", "EventPublished"], types.Select(t => t.Type).ToArray());
+        Assert.Contains(types, t => t.Type == "EventPublished" && t.Payload.Contains(draft.Id.ToString()) && t.Payload.Contains(entity.Id.ToString()));
+        Assert.Contains(types, t => t.Type == "EventCancelled" && t.Payload.Contains(live.Id.ToString()) && t.Payload.Contains(ownerId.ToString()));
 
-        Task<PhaseChangeResult> Cancel(Guid eventId, Func<ShowgeoDb, IEventCancellationHook> hook) => app.WithScopeAsync(sp =>
-            new EventLifecycle(sp.GetRequiredService<ShowgeoDb>(), sp.GetRequiredService<EntityAccess>(), TimeProvider.System,
-                    [hook(sp.GetRequiredService<ShowgeoDb>())])
-                .ChangeAsync(eventId, EventPhase.Pre, EventPhase.Cancelled, Principal(ownerId), "Storm", CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task No_cancellation_hook_is_registered_by_the_events_feature_itself()
-    {
-        var hooks = await app.WithScopeAsync(sp => Task.FromResult(sp.GetServices<IEventCancellationHook>().ToList()));
-        Assert.DoesNotContain(hooks, h => h.GetType().Namespace == typeof(EventLifecycle).Namespace);
+        Task<PhaseChangeResult> Change(Guid eventId, EventPhase from, EventPhase to) => app.WithScopeAsync(sp =>
+            sp.GetRequiredService<EventLifecycle>().ChangeAsync(eventId, from, to, Principal(ownerId), "Storm", CancellationToken.None));
     }
 
     private static ClaimsPrincipal Principal(Guid userId) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], "test"));
-
-    /// <summary>Records what it was told and what the shared DbContext sees: the committed phase, no open transaction.</summary>
-    private sealed class RecordingHook(ShowgeoDb db) : IEventCancellationHook
-    {
-        public List<(Guid, Guid, EventPhase, bool)> Seen { get; } = [];
-
-        public async Task OnCancelledAsync(Guid eventId, Guid byUserId, CancellationToken ct)
-        {
-            var phase = await db.Set<Event>().Where(e => e.Id == eventId).Select(e => e.Phase).SingleAsync(ct);
-            Seen.Add((eventId, byUserId, phase, db.Database.CurrentTransaction is not null));
-        }
-    }
-
-    private sealed class FailingHook : IEventCancellationHook
-    {
-        public Task OnCancelledAsync(Guid eventId, Guid byUserId, CancellationToken ct) =>
-            throw new InvalidOperationException("refunds could not be recorded");
-    }
 }

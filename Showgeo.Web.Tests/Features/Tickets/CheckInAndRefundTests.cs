@@ -126,6 +126,14 @@ public sealed class CheckInAndRefundTests(ShowgeoApp app) : IClassFixture<Showge
         Assert.True(cancelled.Succeeded, cancelled.Error);
         Assert.Null(cancelled.Error);
 
+        // The refunds run in the EventCancelled handler, in the background.
+        var progress = await Eventually.ValueAsync(async () =>
+        {
+            await using var read = app.CreateDb();
+            return await CancellationProgress.ForEventAsync(read, a.Event.Id, CancellationToken.None);
+        }, p => p is { Finished: true }, "the cancellation refunds to finish");
+        Assert.Equal((2, 2, 0), (progress!.Total, progress.Done, progress.Failures.Count));
+
         await using var db = app.CreateDb();
         var orders = await db.Set<Order>().Where(o => o.EventId == a.Event.Id).ToListAsync();
         Assert.Equal([OrderStatus.Cancelled, OrderStatus.Refunded], orders.Select(o => o.Status).Order().ToArray());

@@ -2,19 +2,9 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Events;
-
-/// <summary>
-/// Called after a cancellation has committed, so features holding money or seats for the event can unwind (ticketing
-/// refunds every paid order; refunds call the payment provider, which must never happen inside a database transaction).
-/// A hook that throws does not undo the cancellation: the failure is logged and reported to the manager, who can finish
-/// the refunds from the event's orders page.
-/// </summary>
-public interface IEventCancellationHook
-{
-    Task OnCancelledAsync(Guid eventId, Guid byUserId, CancellationToken ct);
-}
 
 public sealed record PhaseChangeResult(bool Succeeded, string? Error, EventPhase Phase)
 {
@@ -24,11 +14,11 @@ public sealed record PhaseChangeResult(bool Succeeded, string? Error, EventPhase
 
 /// <summary>
 /// Moves events between phases. Only the transitions in <see cref="Allowed"/> exist; each one is a conditional UPDATE
-/// (so a double click or two managers at once change the phase exactly once) plus a history row, in one transaction.
+/// (so a double click or two managers at once change the phase exactly once) plus a history row and its domain events,
+/// in one transaction. What follows from a change (refunds after a cancellation, notifications) runs in the events'
+/// handlers, never in the manager's request.
 /// </summary>
-public sealed class EventLifecycle(
-    ShowgeoDb db, EntityAccess access, TimeProvider clock, IEnumerable<IEventCancellationHook> cancellationHooks,
-    ILogger<EventLifecycle>? log = null)
+public sealed class EventLifecycle(ShowgeoDb db, EntityAccess access, TimeProvider clock)
 {
     public const int NoteMaxLength = 500;
 
@@ -84,35 +74,21 @@ public sealed class EventLifecycle(
             return PhaseChangeResult.Refused(
                 $"The event is already {now}; it was changed meanwhile, so nothing was done.", now);
         }
+        var at = clock.GetUtcNow();
         db.Add(new EventPhaseChange
         {
             Id = Guid.NewGuid(), EventId = eventId, FromPhase = expectedFrom, ToPhase = to,
-            ChangedByUserId = userId, ChangedAt = clock.GetUtcNow(), Note = note,
+            ChangedByUserId = userId, ChangedAt = at, Note = note,
         });
+        db.AddDomainEvent(new EventPhaseChanged(eventId, current.EntityId, expectedFrom, to, userId, note), at);
+        if (expectedFrom == EventPhase.Draft && to != EventPhase.Cancelled)
+            db.AddDomainEvent(new EventPublished(eventId, current.EntityId), at);
+        if (to == EventPhase.Cancelled)
+            db.AddDomainEvent(new EventCancelled(eventId, current.EntityId, userId), at);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         db.ChangeTracker.Clear();
 
-        if (to == EventPhase.Cancelled)
-        {
-            var failed = 0;
-            foreach (var hook in cancellationHooks)
-            {
-                try
-                {
-                    await hook.OnCancelledAsync(eventId, userId, CancellationToken.None);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    failed++;
-                    log?.LogError(ex, "Cancellation follow-up {Hook} failed for event {EventId}", hook.GetType().Name, eventId);
-                }
-                db.ChangeTracker.Clear();
-            }
-            if (failed > 0)
-                return new PhaseChangeResult(true,
-                    "The event is cancelled, but some refunds could not be completed. Check the event's orders and refund the rest there.", to);
-        }
         return PhaseChangeResult.Ok(to);
     }
 }

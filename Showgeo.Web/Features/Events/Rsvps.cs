@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Events;
 
@@ -23,14 +24,25 @@ public sealed class Rsvps(ShowgeoDb db, TimeProvider clock)
         db.Set<Rsvp>().AsNoTracking().Where(r => r.EventId == eventId && r.UserId == userId)
             .Select(r => (RsvpStatus?)r.Status).SingleOrDefaultAsync(ct);
 
-    /// <summary>Sets the fan's answer; a repeat or a double click leaves exactly one row.</summary>
-    public Task SetAsync(Guid eventId, Guid userId, RsvpStatus status, CancellationToken ct) =>
-        db.Database.ExecuteSqlInterpolatedAsync($"""
+    /// <summary>Sets the fan's answer; a repeat or a double click leaves exactly one row and raises nothing.</summary>
+    public async Task SetAsync(Guid eventId, Guid userId, RsvpStatus status, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO rsvps (event_id, user_id, status, created_at)
-            VALUES ({eventId}, {userId}, {status.ToString()}, {clock.GetUtcNow()})
-            ON CONFLICT (event_id, user_id) DO UPDATE SET status = excluded.status
+            VALUES ({eventId}, {userId}, {status.ToString()}, {now})
+            ON CONFLICT (event_id, user_id) DO UPDATE SET status = excluded.status WHERE rsvps.status <> excluded.status
             """, ct);
+        if (changed == 1) await db.PublishAsync(new RsvpChanged(eventId, userId, status), now, ct);
+        await tx.CommitAsync(ct);
+    }
 
-    public Task RemoveAsync(Guid eventId, Guid userId, CancellationToken ct) =>
-        db.Set<Rsvp>().Where(r => r.EventId == eventId && r.UserId == userId).ExecuteDeleteAsync(ct);
+    public async Task RemoveAsync(Guid eventId, Guid userId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Set<Rsvp>().Where(r => r.EventId == eventId && r.UserId == userId).ExecuteDeleteAsync(ct) == 1)
+            await db.PublishAsync(new RsvpChanged(eventId, userId, null), clock.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+    }
 }

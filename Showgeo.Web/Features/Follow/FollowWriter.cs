@@ -1,8 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Follow;
+
+/// <summary>A fan started following an entity (not raised for a repeated follow).</summary>
+public sealed record EntityFollowed(Guid EntityId, Guid UserId) : IDomainEvent;
+
+public sealed record EntityUnfollowed(Guid EntityId, Guid UserId) : IDomainEvent;
 
 public enum FollowOutcome { Done, EntityNotFound, EntitySuspended }
 
@@ -44,6 +50,7 @@ public sealed class FollowWriter(ShowgeoDb db, TimeProvider clock)
             count = (await db.Database
                 .SqlQuery<int>($"UPDATE entities SET follower_count = follower_count + {delta} WHERE id = {entityId} RETURNING follower_count AS \"Value\"")
                 .ToListAsync(ct)).Single();
+            await db.PublishAsync(follow ? new EntityFollowed(entityId, userId) : new EntityUnfollowed(entityId, userId), now, ct);
         }
         await tx.CommitAsync(ct);
         return new(FollowOutcome.Done, count, follow);

@@ -1,7 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
+
+/// <summary>A ticket admitted its holder at the door.</summary>
+public sealed record TicketCheckedIn(Guid TicketId, Guid EventId, Guid UserId) : IDomainEvent;
 
 public enum CheckInVerdict { Valid, AlreadyUsed, Refunded, Unknown, OtherEvent }
 
@@ -28,13 +32,21 @@ public sealed class CheckInDesk(ShowgeoDb db, TicketCodes codes, TimeProvider cl
         var code = (rawCode ?? "").Trim();
         if (!codes.IsAuthentic(code)) return new(CheckInVerdict.Unknown, code);
         var now = clock.GetUtcNow();
-        var admitted = await db.Database.SqlQuery<string>($"""
-            UPDATE tickets t SET status = 'Used', used_at = {now}
-            FROM ticket_types tt
-            WHERE t.code = {code} AND t.event_id = {eventId} AND t.status = 'Valid' AND tt.id = t.ticket_type_id
-            RETURNING tt.name AS "Value"
-            """).ToListAsync(ct);
-        if (admitted.Count == 1) return new(CheckInVerdict.Valid, code, admitted[0], now);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var admitted = await db.Database.SqlQuery<Admitted>($"""
+                UPDATE tickets t SET status = 'Used', used_at = {now}
+                FROM ticket_types tt
+                WHERE t.code = {code} AND t.event_id = {eventId} AND t.status = 'Valid' AND tt.id = t.ticket_type_id
+                RETURNING t.id AS "TicketId", t.user_id AS "UserId", tt.name AS "TypeName"
+                """).ToListAsync(ct);
+            if (admitted is [var a])
+            {
+                await db.PublishAsync(new TicketCheckedIn(a.TicketId, eventId, a.UserId), now, ct);
+                await tx.CommitAsync(ct);
+                return new(CheckInVerdict.Valid, code, a.TypeName, now);
+            }
+        }
 
         var row = await (from t in db.Set<Ticket>().AsNoTracking()
                          join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
@@ -49,4 +61,6 @@ public sealed class CheckInDesk(ShowgeoDb db, TicketCodes codes, TimeProvider cl
             _ => new(CheckInVerdict.Unknown, code),
         };
     }
+
+    private sealed record Admitted(Guid TicketId, Guid UserId, string TypeName);
 }

@@ -37,6 +37,8 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
     public List<ManagedOrder> Orders { get; private set; } = [];
     public Dictionary<Guid, List<ManagedTicket>> TicketsByOrder { get; private set; } = [];
     public string? Message { get; private set; }
+    /// <summary>Set once the event is cancelled: how far the background refunds have got.</summary>
+    public CancellationProgress? Cancellation { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct)
     {
@@ -145,6 +147,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
     private async Task LoadAsync(CancellationToken ct)
     {
         Types = await queries.TypesAsync(Event.Id, ct);
+        Cancellation = await CancellationProgress.ForEventAsync(db, Event.Id, ct);
         Orders = await (from o in db.Set<Order>().AsNoTracking()
                         join u in db.Set<AppUser>() on o.UserId equals u.Id
                         where o.EventId == Event.Id && o.Status != OrderStatus.Expired && o.Status != OrderStatus.Failed && o.Status != OrderStatus.Cancelled

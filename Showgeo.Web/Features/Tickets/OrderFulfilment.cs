@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
 
@@ -62,6 +63,7 @@ public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentPro
                                 UserId = order.UserId, Code = codes.NewCode(), Status = TicketStatus.Valid, PriceMinor = line.UnitPriceMinor,
                                 CreatedAt = now,
                             });
+                    db.AddDomainEvent(new OrderPaid(order.Id, "tickets", order.UserId, order.TotalMinor, order.Currency), now);
                 }
                 else
                 {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
 
@@ -134,6 +135,8 @@ public sealed class RefundService(ShowgeoDb db, IPaymentProvider provider, TimeP
             t.RefundedMinor = t.PriceMinor;
         }
         order.Status = order.RefundedMinor >= order.TotalMinor ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
+        db.AddDomainEvent(new OrderRefunded(order.Id, refund.Id, "tickets", order.UserId, refund.AmountMinor, order.RefundedMinor,
+            order.Currency, order.Status == OrderStatus.Refunded), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
 
@@ -33,7 +34,7 @@ public static class TicketingSetup
         builder.Services.AddScoped<RefundService>();
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<CheckInDesk>();
-        builder.Services.AddScoped<IEventCancellationHook, TicketsCancellationHook>();
+        builder.Services.AddDomainEventHandler<EventCancelled, RefundCancelledEventOrders>();
         builder.Services.AddSingleton<HoldReleaseJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldReleaseJob>());
         return builder;

@@ -45,7 +45,9 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEd
             : PhaseChangeResult.Refused("Unknown phase.", Event.Phase);
         if (result.Succeeded && !Request.WantsFragment())
         {
-            TempData["Flash"] = result.Error is null ? $"The event is now {result.Phase}." : result.Error;
+            TempData["Flash"] = result.Phase == EventPhase.Cancelled
+                ? "The event is cancelled. Its orders are being refunded in the background; the tickets page shows the progress."
+                : $"The event is now {result.Phase}.";
             return this.RedirectAfterPost(FormUrl);
         }
         PhaseError = result.Error;
