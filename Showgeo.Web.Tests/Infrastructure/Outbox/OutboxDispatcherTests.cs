@@ -72,8 +72,11 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
             }
             // Both instances took part (the claim is shared, not owned by whoever published).
             Assert.Equal(["a", "b"], calls.Select(c => c.Instance).Distinct().Order().ToArray());
+            // Markers are written only where a retry needs them: the steady handler of each probe whose other handler failed.
             await using var db = _app.CreateDb();
-            Assert.Equal(80, await db.Set<OutboxDelivery>().CountAsync());
+            var markers = await db.Set<OutboxDelivery>().Select(d => d.Handler).ToListAsync();
+            Assert.Equal(20, markers.Count);
+            Assert.All(markers, h => Assert.Equal(nameof(SteadyProbeHandler), h));
         }
         finally
         {
@@ -96,7 +99,6 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
             await Eventually.TrueAsync(async () => (await ProbeCalls.AllAsync(doomed.ConnectionString)).Any(c => c.Probe == probe.Id && c.Outcome == "hung"),
                 "the doomed instance to start the hanging handler");
             await doomed.StopAsync();
-
             await next.InitializeAsync();
             await Eventually.TrueAsync(async () => (await next.StatusCountsAsync()).GetValueOrDefault(OutboxStatus.Delivered) == 1,
                 "the next instance to deliver the probe");
@@ -156,8 +158,17 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
             "three more attempts after the retry");
         await Eventually.TrueAsync(async () => (await _app.StatusCountsAsync()).GetValueOrDefault(OutboxStatus.Dead) == 1, "dead again");
 
+        using var visitor = _app.CreateClient();
+        using var signIn = await visitor.Http.GetAsync("/admin/outbox");
+        Assert.Contains("/account/login", signIn.Headers.Location?.ToString());
+        var fanEmail = $"fan-{Guid.NewGuid():N}@example.com";
+        await _app.UserAsync(fanEmail, "Fay Fan");
         using var fan = _app.CreateClient();
-        using var refused = await fan.Http.GetAsync("/admin/outbox");
-        Assert.True(refused.IsRedirect(), "signed-out visitors are sent to sign in");
+        await fan.SignInAsync(fanEmail, EntityArrange.Password);
+        using var denied = await fan.Http.GetAsync("/admin/outbox");
+        Assert.Contains("/account/access-denied", denied.Headers.Location?.ToString());
+        using var deniedPost = await fan.Http.PostAsync($"/admin/outbox?handler=Retry&id={probe.Id}", new FormUrlEncodedContent([]));
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, deniedPost.StatusCode);
+        Assert.Equal(1, (await _app.StatusCountsAsync()).GetValueOrDefault(OutboxStatus.Dead));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -6,10 +7,11 @@ namespace Showgeo.Web.Infrastructure.Outbox;
 
 /// <summary>
 /// Delivers outbox messages to their handlers. Woken by the <c>showgeo_outbox</c> NOTIFY that the insert trigger sends
-/// when a transaction commits, with a slow poll as backstop. A short claim (<c>FOR UPDATE SKIP LOCKED</c> plus a
-/// renewable lease) lets several instances share the work without running one message twice at the same time; the
-/// handlers themselves run outside any transaction. Delivery is at least once: a handler that succeeded is recorded in
-/// <c>outbox_deliveries</c> and skipped on a retry.
+/// when a transaction commits, with a slow poll as backstop. A short claim (<c>FOR UPDATE SKIP LOCKED</c> plus a lease
+/// renewed while the handlers run) lets several instances share the work without running one message in two places at
+/// once; handlers run outside any transaction, up to <see cref="OutboxOptions.Concurrency"/> messages at a time, and a
+/// slow one (refunding a whole cancelled event) never holds up the rest. Delivery is at least once: when some handlers
+/// of a message fail, the ones that succeeded are recorded in <c>outbox_deliveries</c> and skipped on the retry.
 /// </summary>
 public sealed class OutboxDispatcher(
     NpgsqlDataSource data, DomainEventRegistry registry, IServiceScopeFactory scopes, IOptions<OutboxOptions> options,
@@ -19,19 +21,42 @@ public sealed class OutboxDispatcher(
 
     private readonly Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    /// <summary>Claimed by this instance and not finished: queued or running. Their leases are renewed together.</summary>
+    private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
 
     private OutboxOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         if (!Options.Enabled) return;
+        // Claims are batched (one round trip for up to BatchSize messages) and queued locally; Concurrency workers run
+        // them. A new claim is made once half the local queue has drained, so claims stay large under load.
+        var batchSize = Math.Max(1, Options.BatchSize);
+        var queue = System.Threading.Channels.Channel.CreateUnbounded<Claimed>(new UnboundedChannelOptions { SingleWriter = true });
+        using var drained = new SemaphoreSlim(0);
         var listener = ListenAsync(stop);
+        var renewer = RenewLeasesAsync(stop);
+        var workers = Enumerable.Range(0, Math.Max(1, Options.Concurrency)).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var m in queue.Reader.ReadAllAsync(CancellationToken.None))
+            {
+                await RunAsync(m, stop);
+                if (_inFlight.Count == batchSize / 2) drained.Release();
+            }
+        }, CancellationToken.None)).ToArray();
+
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                if (await RunOnceAsync(stop) > 0) continue;
-                await WaitForWorkAsync(stop);
+                while (_inFlight.Count > batchSize / 2) await drained.WaitAsync(TimeSpan.FromSeconds(1), stop);
+                var claimed = await ClaimAsync(batchSize - _inFlight.Count, stop);
+                foreach (var m in claimed)
+                {
+                    _inFlight[m.Id] = 0;
+                    queue.Writer.TryWrite(m);
+                }
+                if (claimed.Count == 0) await WaitForWorkAsync(stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -43,17 +68,10 @@ public sealed class OutboxDispatcher(
                 try { await Task.Delay(TimeSpan.FromSeconds(2), clock, stop); } catch (OperationCanceledException) { break; }
             }
         }
+        queue.Writer.Complete();
+        await Task.WhenAll(workers);
         await listener;
-    }
-
-    /// <summary>Claims one batch of due messages and delivers them; returns how many it claimed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var claimed = await ClaimAsync(ct);
-        if (claimed.Count == 0) return 0;
-        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Options.Concurrency), CancellationToken = CancellationToken.None },
-            async (m, _) => await DeliverAsync(m, ct));
-        return claimed.Count;
+        await renewer;
     }
 
     /// <summary>Puts a dead-lettered message back in the queue with a fresh attempt budget.</summary>
@@ -72,7 +90,10 @@ public sealed class OutboxDispatcher(
 
     private sealed record Claimed(Guid Id, string Type, string Payload, DateTimeOffset OccurredAt, int Attempts);
 
-    private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    /// <param name="Released">Shutdown interrupted a handler: the message goes back untouched.</param>
+    private sealed record Outcome(List<string> Succeeded, List<string> Errors, bool Released = false);
+
+    private async Task<List<Claimed>> ClaimAsync(int limit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var cmd = data.CreateCommand("""
@@ -87,7 +108,7 @@ public sealed class OutboxDispatcher(
             """);
         cmd.Parameters.AddWithValue(now);
         cmd.Parameters.AddWithValue(now + TimeSpan.FromSeconds(Options.LeaseSeconds));
-        cmd.Parameters.AddWithValue(Math.Max(1, Options.BatchSize));
+        cmd.Parameters.AddWithValue(limit);
         var list = new List<Claimed>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -95,45 +116,54 @@ public sealed class OutboxDispatcher(
         return list;
     }
 
-    private async Task DeliverAsync(Claimed m, CancellationToken stop)
+    private async Task RunAsync(Claimed m, CancellationToken stop)
     {
-        var subscriptions = registry.HandlersFor(m.Type).ToList();
-        var done = subscriptions.Count == 0 ? [] : await DoneHandlersAsync(m.Id);
-        var context = new DomainEventContext(m.Id, m.Attempts, m.OccurredAt);
-        var errors = new List<string>();
-        using var renewal = new CancellationTokenSource();
-        var renewing = RenewLeaseAsync(m.Id, renewal.Token);
         try
         {
-            foreach (var s in subscriptions)
-            {
-                if (done.Contains(s.HandlerName)) continue;
-                try
-                {
-                    var domainEvent = registry.Deserialize(s, m.Payload);
-                    await using (var scope = scopes.CreateAsyncScope())
-                        await s.Invoke(scope.ServiceProvider, domainEvent, context, stop);
-                    await MarkDoneAsync(m.Id, s.HandlerName);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // Shutting down mid-handler is not the handler's failure: hand the message back untouched.
-                    await ReleaseAsync(m.Id);
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    log.LogWarning(ex, "Outbox handler {Handler} failed on {Type} {Id} (attempt {Attempt})", s.HandlerName, m.Type, m.Id, m.Attempts);
-                    errors.Add($"{s.HandlerName}: {ex.GetType().Name}: {ex.Message}");
-                }
-            }
+            // Claimed but not started before shutdown: hand it straight back.
+            var outcome = stop.IsCancellationRequested ? new Outcome([], [], Released: true) : await DeliverAsync(m, stop);
+            await FinishAsync(m, outcome);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            // The outcome could not be written: the lease runs out and the message is delivered again.
+            log.LogWarning(ex, "Could not record the outcome of outbox message {Id}", m.Id);
         }
         finally
         {
-            await renewal.CancelAsync();
-            await renewing;
+            _inFlight.TryRemove(m.Id, out _);
         }
-        await FinishAsync(m, errors);
+    }
+
+    private async Task<Outcome> DeliverAsync(Claimed m, CancellationToken stop)
+    {
+        var subscriptions = registry.HandlersFor(m.Type).ToList();
+        // Markers exist only for messages that failed before, so a first attempt need not look.
+        var done = subscriptions.Count == 0 || m.Attempts == 1 ? [] : await DoneHandlersAsync(m.Id);
+        var context = new DomainEventContext(m.Id, m.Attempts, m.OccurredAt);
+        var outcome = new Outcome([], []);
+        foreach (var s in subscriptions)
+        {
+            if (done.Contains(s.HandlerName)) continue;
+            try
+            {
+                var domainEvent = registry.Deserialize(s, m.Payload);
+                await using (var scope = scopes.CreateAsyncScope())
+                    await s.Invoke(scope.ServiceProvider, domainEvent, context, stop);
+                outcome.Succeeded.Add(s.HandlerName);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Shutting down mid-handler is not the handler's failure.
+                return outcome with { Released = true };
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "Outbox handler {Handler} failed on {Type} {Id} (attempt {Attempt})", s.HandlerName, m.Type, m.Id, m.Attempts);
+                outcome.Errors.Add($"{s.HandlerName}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+        return outcome;
     }
 
     private async Task<HashSet<string>> DoneHandlersAsync(Guid id)
@@ -146,69 +176,77 @@ public sealed class OutboxDispatcher(
         return set;
     }
 
-    private async Task MarkDoneAsync(Guid id, string handler)
-    {
-        await using var cmd = data.CreateCommand(
-            "INSERT INTO outbox_deliveries (message_id, handler, delivered_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(handler);
-        cmd.Parameters.AddWithValue(clock.GetUtcNow());
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task FinishAsync(Claimed m, List<string> errors)
+    /// <summary>
+    /// One round trip (a batch runs as one implicit transaction). A delivered message needs no markers: its status says
+    /// every handler is done. Otherwise the handlers that succeeded are recorded, so a retry or a takeover skips them.
+    /// </summary>
+    private async Task FinishAsync(Claimed m, Outcome o)
     {
         var now = clock.GetUtcNow();
-        NpgsqlCommand cmd;
-        if (errors.Count == 0)
+        await using var batch = data.CreateBatch();
+        if (o.Errors.Count == 0 && !o.Released)
         {
-            cmd = data.CreateCommand("""
+            batch.BatchCommands.Add(Command("""
                 UPDATE outbox_messages SET status = 'Delivered', delivered_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1
-                """);
-            cmd.Parameters.AddWithValue(m.Id);
-            cmd.Parameters.AddWithValue(now);
+                """, m.Id, now));
         }
         else
         {
-            var dead = m.Attempts >= Options.MaxAttempts;
-            cmd = data.CreateCommand("""
-                UPDATE outbox_messages SET status = $2, next_attempt_at = $3, locked_until = NULL, last_error = $4 WHERE id = $1
-                """);
-            cmd.Parameters.AddWithValue(m.Id);
-            cmd.Parameters.AddWithValue(dead ? nameof(OutboxStatus.Dead) : nameof(OutboxStatus.Pending));
-            cmd.Parameters.AddWithValue(now + Options.Backoff(m.Attempts));
-            cmd.Parameters.AddWithValue(string.Join("\n", errors));
-            if (dead) log.LogError("Outbox message {Type} {Id} dead-lettered after {Attempts} attempts: {Errors}", m.Type, m.Id, m.Attempts, string.Join("; ", errors));
-        }
-        await using (cmd) await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task ReleaseAsync(Guid id)
-    {
-        await using var cmd = data.CreateCommand(
-            "UPDATE outbox_messages SET locked_until = NULL, attempts = greatest(attempts - 1, 0) WHERE id = $1 AND status = 'Pending'");
-        cmd.Parameters.AddWithValue(id);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
-    private async Task RenewLeaseAsync(Guid id, CancellationToken ct)
-    {
-        var lease = TimeSpan.FromSeconds(Options.LeaseSeconds);
-        try
-        {
-            while (true)
+            if (o.Succeeded.Count > 0)
+                batch.BatchCommands.Add(Command("""
+                    INSERT INTO outbox_deliveries (message_id, handler, delivered_at)
+                    SELECT $1, h, $3 FROM unnest($2::text[]) AS done(h)
+                    ON CONFLICT DO NOTHING
+                    """, m.Id, o.Succeeded.ToArray(), now));
+            if (o.Released)
             {
-                await Task.Delay(lease / 3, clock, ct);
-                await using var cmd = data.CreateCommand("UPDATE outbox_messages SET locked_until = $2 WHERE id = $1 AND status = 'Pending'");
-                cmd.Parameters.AddWithValue(id);
-                cmd.Parameters.AddWithValue(clock.GetUtcNow() + lease);
-                await cmd.ExecuteNonQueryAsync(ct);
+                // The claim still counts as an attempt: it tells the next claimant to look for markers.
+                batch.BatchCommands.Add(Command("UPDATE outbox_messages SET locked_until = NULL WHERE id = $1 AND status = 'Pending'", m.Id));
+            }
+            else
+            {
+                var dead = m.Attempts >= Options.MaxAttempts;
+                if (dead) log.LogError("Outbox message {Type} {Id} dead-lettered after {Attempts} attempts: {Errors}", m.Type, m.Id, m.Attempts, string.Join("; ", o.Errors));
+                batch.BatchCommands.Add(Command("""
+                    UPDATE outbox_messages SET status = $2, next_attempt_at = $3, locked_until = NULL, last_error = $4 WHERE id = $1
+                    """, m.Id, dead ? nameof(OutboxStatus.Dead) : nameof(OutboxStatus.Pending), now + Options.Backoff(m.Attempts), string.Join("\n", o.Errors)));
             }
         }
-        catch (OperationCanceledException) { }
-        catch (NpgsqlException ex)
+        // Not the stop token: the outcome of work already done must be written even while shutting down.
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var cmd = new NpgsqlBatchCommand(sql);
+        foreach (var v in values) cmd.Parameters.Add(new NpgsqlParameter { Value = v });
+        return cmd;
+    }
+
+    /// <summary>Keeps this instance's claims alive while their handlers run; one statement for all of them.</summary>
+    private async Task RenewLeasesAsync(CancellationToken stop)
+    {
+        var lease = TimeSpan.FromSeconds(Options.LeaseSeconds);
+        while (!stop.IsCancellationRequested)
         {
-            log.LogWarning(ex, "Could not renew the outbox lease on {Id}", id);
+            try
+            {
+                await Task.Delay(lease / 3, clock, stop);
+                var ids = _inFlight.Keys.ToArray();
+                if (ids.Length == 0) continue;
+                await using var cmd = data.CreateCommand("UPDATE outbox_messages SET locked_until = $2 WHERE id = ANY($1) AND status = 'Pending'");
+                cmd.Parameters.AddWithValue(ids);
+                cmd.Parameters.AddWithValue(clock.GetUtcNow() + lease);
+                await cmd.ExecuteNonQueryAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                log.LogWarning(ex, "Could not renew outbox leases; retrying");
+            }
         }
     }
 
@@ -227,6 +265,7 @@ public sealed class OutboxDispatcher(
         while (_wake.Reader.TryRead(out _)) { }
     }
 
+    /// <summary>When the next retry (or the lease of a claim whose owner died) comes due.</summary>
     private async Task<TimeSpan?> NextDueAsync(CancellationToken ct)
     {
         await using var cmd = data.CreateCommand("""
