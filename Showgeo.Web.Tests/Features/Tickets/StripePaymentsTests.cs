@@ -1,11 +1,16 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
+using StripeConfiguration = Stripe.StripeConfiguration;
 
 namespace Showgeo.Web.Tests.Features.Tickets;
 
@@ -13,6 +18,7 @@ public sealed class StripeApp : ShowgeoApp
 {
     public const string WebhookSecret = "whsec_test_showgeo";
     public FakeStripe Stripe { get; private set; } = null!;
+    public CapturedLogs Logs { get; } = new();
 
     protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
@@ -20,6 +26,35 @@ public sealed class StripeApp : ShowgeoApp
         settings["Stripe:SecretKey"] = "sk_test_showgeo";
         settings["Stripe:WebhookSecret"] = WebhookSecret;
         settings["Stripe:ApiBase"] = Stripe.BaseUrl;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        builder.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs));
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Stripe.DisposeAsync();
+    }
+}
+
+/// <summary>Warnings and errors the app logged, so a test can check what an operator would be told.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs logs, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) logs.Entries.Enqueue((category, logLevel, formatter(state, exception)));
+        }
     }
 }
 
@@ -41,8 +76,11 @@ public sealed class StripePaymentsTests(StripeApp app) : IClassFixture<StripeApp
 
         var call = app.Stripe.Calls.Single(c => c.Path == "/v1/checkout/sessions" && c.Form["client_reference_id"] == orderId.ToString());
         Assert.Equal("Bearer sk_test_showgeo", call.Authorization);
-        Assert.Equal("2026-07-29.dahlia", call.StripeVersion);
+        // The SDK's pinned version; the README tells operators to pin the webhook endpoint to the same one.
+        Assert.Equal("2026-10-28.endive", call.StripeVersion);
+        Assert.Equal(StripeConfiguration.ApiVersion, call.StripeVersion);
         Assert.Equal($"checkout:{orderId}", call.IdempotencyKey);
+        Assert.Null(call.Telemetry);
         Assert.StartsWith("application/x-www-form-urlencoded", call.ContentType);
         Assert.Equal("payment", call.Form["mode"]);
         Assert.Equal("gbp", call.Form["line_items[0][price_data][currency]"]);
@@ -55,11 +93,54 @@ public sealed class StripePaymentsTests(StripeApp app) : IClassFixture<StripeApp
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30), TimeSpan.FromHours(24));
         Assert.Contains($"/me/orders/{orderId}", call.Form["success_url"]);
         Assert.Contains($"/me/orders/{orderId}", call.Form["cancel_url"]);
+        Assert.Equal("stripe-fan@example.com", call.Form["customer_email"]);
 
         await using var db = app.CreateDb();
         var order = await db.Set<Order>().SingleAsync(o => o.Id == orderId);
         Assert.Equal(expires.ToUnixTimeSeconds(), order.HoldExpiresAt.ToUnixTimeSeconds());
         Assert.StartsWith("cs_test_", order.ProviderSessionId);
+    }
+
+    [Fact]
+    public async Task A_stripe_500_is_retried_once_with_the_same_idempotency_key_and_the_fan_goes_on_to_pay()
+    {
+        var a = await EventWithTicketsAsync(app);
+        await UserAsync(app, "stripe-retry@example.com");
+        using var fan = await SignedInAsync(app, "stripe-retry@example.com");
+        using var failing = app.Stripe.FailNext("/v1/checkout/sessions", 1);
+
+        var response = await CheckoutAsync(fan, a.Event.Id, Qty(a.Type.Id, 2));
+        var orderId = await OrderIdAsync(a.Event.Id);
+        Assert.Equal($"https://checkout.stripe.test/pay/{orderId}", response.Headers.Location?.ToString());
+
+        var calls = app.Stripe.Calls.Where(c => c.Path == "/v1/checkout/sessions" && c.Form["client_reference_id"] == orderId.ToString()).ToList();
+        Assert.Equal([500, 200], calls.Select(c => c.Status));
+        Assert.All(calls, c => Assert.Equal($"checkout:{orderId}", c.IdempotencyKey));
+        Assert.Equal(calls[0].Form, calls[1].Form);
+        await using var db = app.CreateDb();
+        var order = await db.Set<Order>().SingleAsync(o => o.Id == orderId);
+        Assert.Equal(OrderStatus.Pending, order.Status);
+        Assert.StartsWith("cs_test_", order.ProviderSessionId);
+    }
+
+    [Fact]
+    public async Task When_stripe_keeps_failing_the_fan_sees_a_friendly_error_and_the_seats_are_released()
+    {
+        var a = await EventWithTicketsAsync(app, capacity: 5);
+        await UserAsync(app, "stripe-down@example.com");
+        using var fan = await SignedInAsync(app, "stripe-down@example.com");
+        using var failing = app.Stripe.FailNext("/v1/checkout/sessions", 2);
+
+        var response = await CheckoutAsync(fan, a.Event.Id, Qty(a.Type.Id, 2));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The payment provider refused the request (500): An unknown error occurred.", WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+
+        var orderId = await OrderIdAsync(a.Event.Id);
+        // One try and one retry, no more: the fan is waiting on this request.
+        Assert.Equal(2, app.Stripe.Calls.Count(c => c.Path == "/v1/checkout/sessions" && c.Form["client_reference_id"] == orderId.ToString()));
+        await using var db = app.CreateDb();
+        Assert.Equal(OrderStatus.Failed, (await db.Set<Order>().SingleAsync(o => o.Id == orderId)).Status);
+        Assert.Equal(0, (await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id)).Held);
     }
 
     [Fact]
@@ -119,10 +200,44 @@ public sealed class StripePaymentsTests(StripeApp app) : IClassFixture<StripeApp
         var (order, _) = await PendingOrderAsync(1);
         var body = SessionEvent("evt_rot_1", "checkout.session.completed", order, "paid");
         var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var header = $"t={t},v1={StripeSignature.Compute(t, body, "whsec_old")},v1={StripeSignature.Compute(t, body, StripeApp.WebhookSecret)}";
+        var header = $"t={t},v1={StripeSigning.Signature(t, body, "whsec_old")},v1={StripeSigning.Signature(t, body, StripeApp.WebhookSecret)}";
         Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body, header)).StatusCode);
         await using var db = app.CreateDb();
         Assert.Equal(1, await db.Set<Ticket>().CountAsync(x => x.OrderId == order.Id));
+    }
+
+    [Fact]
+    public async Task An_event_of_another_api_release_is_still_fulfilled_and_the_operator_is_warned()
+    {
+        // Decided: a paid order must not wait on a Dashboard setting, so a mismatched release is processed and logged.
+        var (order, _) = await PendingOrderAsync(1);
+        var body = SessionEvent("evt_oldver_1", "checkout.session.completed", order, "paid", apiVersion: "2025-03-31.basil");
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body)).StatusCode);
+        await using var db = app.CreateDb();
+        Assert.Equal(1, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id));
+        var warning = Assert.Single(app.Logs.Entries, e => e.Message.Contains("evt_oldver_1"));
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("2025-03-31.basil", warning.Message);
+        Assert.Contains(StripeConfiguration.ApiVersion, warning.Message);
+    }
+
+    [Fact]
+    public async Task An_event_of_the_pinned_release_with_another_date_is_fulfilled_without_a_warning()
+    {
+        var (order, _) = await PendingOrderAsync(1);
+        var body = SessionEvent("evt_samever_1", "checkout.session.completed", order, "paid", apiVersion: "2026-12-09.endive");
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body)).StatusCode);
+        await using var db = app.CreateDb();
+        Assert.Equal(1, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains("evt_samever_1"));
+    }
+
+    [Fact]
+    public async Task A_correctly_signed_body_that_is_not_an_event_is_rejected()
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("not json")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("[1,2]")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("""{"object":"event","type":"checkout.session.completed"}""")).StatusCode);
     }
 
     [Fact]
@@ -199,7 +314,7 @@ public sealed class StripePaymentsTests(StripeApp app) : IClassFixture<StripeApp
         Assert.Equal("refund:" + call.Form["metadata[refund_id]"], call.IdempotencyKey);
 
         // Stripe then tells us about the same refund; it must not be recorded a second time.
-        var charge = $$$"""{"id":"evt_ch_1","object":"event","type":"charge.refunded","data":{"object":{"id":"ch_1","object":"charge","payment_intent":"pi_{{{order.Id:N}}}","amount_refunded":2500,"currency":"eur"} } }""";
+        var charge = $$$"""{"id":"evt_ch_1","object":"event","api_version":"{{{StripeConfiguration.ApiVersion}}}","type":"charge.refunded","data":{"object":{"id":"ch_1","object":"charge","payment_intent":"pi_{{{order.Id:N}}}","amount_refunded":2500,"currency":"eur"} } }""";
         Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(charge)).StatusCode);
         await using var db = app.CreateDb();
         var saved = await db.Set<Order>().SingleAsync(o => o.Id == order.Id);
@@ -243,15 +358,16 @@ public sealed class StripePaymentsTests(StripeApp app) : IClassFixture<StripeApp
         Assert.Equal(expected, (await db.Set<Order>().SingleAsync(o => o.Id == orderId)).Status);
     }
 
-    private static string SessionEvent(string eventId, string type, PendingOrder order, string paymentStatus, long? amount = null, string currency = "eur") =>
+    private static string SessionEvent(string eventId, string type, PendingOrder order, string paymentStatus, long? amount = null, string currency = "eur",
+        string? apiVersion = null) =>
         $$$"""
-        {"id":"{{{eventId}}}","object":"event","api_version":"2026-07-29.dahlia","type":"{{{type}}}","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},
+        {"id":"{{{eventId}}}","object":"event","api_version":"{{{apiVersion ?? StripeConfiguration.ApiVersion}}}","type":"{{{type}}}","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},
          "data":{"object":{"id":"{{{order.SessionId}}}","object":"checkout.session","client_reference_id":"{{{order.Id}}}","metadata":{"order_id":"{{{order.Id}}}"},
          "payment_status":"{{{paymentStatus}}}","amount_total":{{{amount ?? order.TotalMinor}}},"currency":"{{{currency}}}","payment_intent":"pi_{{{order.Id:N}}}"} } }
         """;
 
     private static string Header(string body, long timestamp, string secret = StripeApp.WebhookSecret) =>
-        $"t={timestamp},v1={StripeSignature.Compute(timestamp, body, secret)}";
+        StripeSigning.Header(body, timestamp, secret);
 
     private async Task<HttpResponseMessage> PostWebhookAsync(string body, string? header = null)
     {

@@ -1,95 +1,107 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Stripe;
+using Stripe.Checkout;
 
 namespace Showgeo.Web.Features.Payments;
 
 /// <summary>
-/// Stripe's REST API over a typed HttpClient (no SDK): form-encoded bodies, Bearer key, pinned Stripe-Version, and a
-/// deterministic Idempotency-Key so a retried request can never create a second session or refund.
+/// Checkout Sessions and Refunds through Stripe.net's <see cref="StripeClient"/>, on the HttpClient that
+/// IHttpClientFactory hands this typed client (its 30 s timeout applies to each attempt). Every call carries a
+/// deterministic Idempotency-Key, so the SDK's own retries and any later retry of ours can never create a second
+/// session or refund. SDK failures become <see cref="PaymentProviderException"/> with a message a fan can read.
 /// </summary>
-public sealed class StripeCheckoutClient(HttpClient http, IOptions<StripeOptions> options)
+public sealed class StripeCheckoutClient
 {
+    /// <summary>
+    /// One retry (the SDK's default is two). It covers the blips Stripe documents as retryable (a 409 lock conflict,
+    /// a 5xx, a dropped connection) at ~0.5 s backoff, and is always safe because the key is the same. A fan waits in
+    /// the checkout request meanwhile: with a 30 s timeout per attempt, one retry bounds that wait at about a minute
+    /// when Stripe hangs, where two would make it a minute and a half. See https://docs.stripe.com/error-low-level.
+    /// </summary>
+    public const int MaxNetworkRetries = 1;
+
     public sealed record Session(string Id, string Url);
+
+    private readonly IStripeClient _stripe;
+
+    public StripeCheckoutClient(HttpClient http, IOptions<StripeOptions> options)
+    {
+        _stripe = new StripeClient(new StripeClientOptions
+        {
+            ApiKey = options.Value.SecretKey,
+            ApiBase = options.Value.ApiBase,
+            // No X-Stripe-Client-Telemetry: request timings are not sent to Stripe.
+            HttpClient = new SystemNetHttpClient(http, MaxNetworkRetries, enableTelemetry: false),
+        });
+    }
 
     public async Task<Session> CreateCheckoutSessionAsync(CheckoutRequest request, CancellationToken ct)
     {
         var orderId = request.OrderId.ToString();
-        var form = new List<KeyValuePair<string, string>>
+        var metadata = new Dictionary<string, string> { ["order_id"] = orderId };
+        var create = new SessionCreateOptions
         {
-            new("mode", "payment"),
-            new("client_reference_id", orderId),
-            new("metadata[order_id]", orderId),
-            new("payment_intent_data[metadata][order_id]", orderId),
-            new("success_url", request.SuccessUrl),
-            new("cancel_url", request.CancelUrl),
-            new("expires_at", request.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            Mode = "payment",
+            ClientReferenceId = orderId,
+            Metadata = metadata,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata },
+            SuccessUrl = request.SuccessUrl,
+            CancelUrl = request.CancelUrl,
+            ExpiresAt = request.ExpiresAt.UtcDateTime,
+            CustomerEmail = string.IsNullOrEmpty(request.CustomerEmail) ? null : request.CustomerEmail,
+            LineItems = request.Lines.Select(line => new SessionLineItemOptions
+            {
+                Quantity = line.Quantity,
+                PriceData = new SessionLineItemPriceDataOptions
+                {
+                    Currency = request.Currency.ToLowerInvariant(),
+                    UnitAmount = line.UnitAmountMinor,
+                    ProductData = new SessionLineItemPriceDataProductDataOptions { Name = line.Name },
+                },
+            }).ToList(),
         };
-        if (!string.IsNullOrEmpty(request.CustomerEmail)) form.Add(new("customer_email", request.CustomerEmail));
-        for (var i = 0; i < request.Lines.Count; i++)
-        {
-            var line = request.Lines[i];
-            var p = $"line_items[{i}]";
-            form.Add(new($"{p}[price_data][currency]", request.Currency.ToLowerInvariant()));
-            form.Add(new($"{p}[price_data][unit_amount]", line.UnitAmountMinor.ToString(CultureInfo.InvariantCulture)));
-            form.Add(new($"{p}[price_data][product_data][name]", line.Name));
-            form.Add(new($"{p}[quantity]", line.Quantity.ToString(CultureInfo.InvariantCulture)));
-        }
-        using var json = await PostAsync("/v1/checkout/sessions", form, $"checkout:{orderId}", ct);
-        var root = json.RootElement;
-        return new Session(root.GetProperty("id").GetString()!, root.GetProperty("url").GetString()!);
+        var session = await CallAsync(() => new SessionService(_stripe).CreateAsync(create, Key($"checkout:{orderId}"), ct), ct);
+        return new Session(session.Id, session.Url);
     }
 
     public async Task<string> CreateRefundAsync(RefundRequest request, CancellationToken ct)
     {
-        var form = new List<KeyValuePair<string, string>>
+        var create = new RefundCreateOptions
         {
-            new("payment_intent", request.PaymentId),
-            new("amount", request.AmountMinor.ToString(CultureInfo.InvariantCulture)),
-            new("reason", "requested_by_customer"),
-            new("metadata[order_id]", request.OrderId.ToString()),
-            new("metadata[refund_id]", request.RefundId.ToString()),
+            PaymentIntent = request.PaymentId,
+            Amount = request.AmountMinor,
+            Reason = "requested_by_customer",
+            Metadata = new Dictionary<string, string>
+            {
+                ["order_id"] = request.OrderId.ToString(),
+                ["refund_id"] = request.RefundId.ToString(),
+            },
         };
-        using var json = await PostAsync("/v1/refunds", form, $"refund:{request.RefundId}", ct);
-        return json.RootElement.GetProperty("id").GetString()!;
+        var refund = await CallAsync(() => new RefundService(_stripe).CreateAsync(create, Key($"refund:{request.RefundId}"), ct), ct);
+        return refund.Id;
     }
 
-    private async Task<JsonDocument> PostAsync(string path, List<KeyValuePair<string, string>> form, string idempotencyKey, CancellationToken ct)
+    private static RequestOptions Key(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.Value.ApiBase), path))
-        {
-            Content = new FormUrlEncodedContent(form),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.SecretKey);
-        request.Headers.Add("Stripe-Version", StripeOptions.PinnedApiVersion);
-        request.Headers.Add("Idempotency-Key", idempotencyKey);
-        HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            return await call();
+        }
+        catch (StripeException ex)
+        {
+            throw new PaymentProviderException($"The payment provider refused the request ({(int)ex.HttpStatusCode}): {ex.StripeError?.Message}", ex);
         }
         catch (HttpRequestException ex)
         {
             throw new PaymentProviderException("The payment provider could not be reached. Please try again.", ex);
         }
-        using (response)
+        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
-                throw new PaymentProviderException($"The payment provider refused the request ({(int)response.StatusCode}): {StripeError(body)}");
-            return JsonDocument.Parse(body);
+            // HttpClient's timeout (TaskCanceledException); a fan who gave up (ct) is not a provider failure.
+            throw new PaymentProviderException("The payment provider could not be reached. Please try again.", ex);
         }
-    }
-
-    private static string StripeError(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.TryGetProperty("error", out var e) && e.TryGetProperty("message", out var m) ? m.GetString() ?? "" : "";
-        }
-        catch (JsonException) { return ""; }
     }
 }
 

@@ -2,14 +2,17 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Payments;
 
+/// <summary>
+/// Stripe credentials. The API version is not a setting: it is Stripe.net's own (<c>StripeConfiguration.ApiVersion</c>),
+/// sent as Stripe-Version on every call, and the webhook endpoint in the Stripe Dashboard is pinned to the same one.
+/// </summary>
 public sealed class StripeOptions
 {
     public const string Section = "Stripe";
-    /// <summary>Pinned so request and webhook payload shapes never change under us (TECH-NOTES §2.1).</summary>
-    public const string PinnedApiVersion = "2026-07-29.dahlia";
 
     public string? SecretKey { get; set; }
     public string? WebhookSecret { get; set; }
+    /// <summary>Where Stripe.net sends API calls; the tests point it at a fake Stripe on loopback.</summary>
     public string ApiBase { get; set; } = "https://api.stripe.com";
     /// <summary>Webhook timestamps older (or newer) than this are rejected.</summary>
     public int WebhookToleranceSeconds { get; set; } = 300;
@@ -22,6 +25,9 @@ public sealed class StripeOptions
             throw new RequiredSettingException(
                 string.IsNullOrWhiteSpace(SecretKey) ? "Stripe:SecretKey" : "Stripe:WebhookSecret",
                 "is required when the other Stripe setting is set (set both to use Stripe, or neither for local test payments).");
+        // Stripe.net refuses such a key only when the first payment is attempted; say so at startup instead.
+        if (SecretKey?.Any(char.IsWhiteSpace) == true)
+            throw new RequiredSettingException("Stripe:SecretKey", "must not contain whitespace.");
         if (!Uri.TryCreate(ApiBase, UriKind.Absolute, out _))
             throw new RequiredSettingException("Stripe:ApiBase", "must be an absolute URL.");
     }

@@ -1,44 +1,22 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Tickets;
+using Charge = Stripe.Charge;
+using CheckoutSession = Stripe.Checkout.Session;
+using EventTypes = Stripe.EventTypes;
+using EventUtility = Stripe.EventUtility;
+using StripeEvent = Stripe.Event;
+using StripeException = Stripe.StripeException;
 
 namespace Showgeo.Web.Features.Payments;
 
-/// <summary>Stripe-Signature verification exactly as TECH-NOTES §2.3 (stripe-dotnet EventUtility).</summary>
-public static class StripeSignature
-{
-    public enum Result { Valid, MissingHeader, Malformed, Mismatch, Stale }
-
-    public static Result Verify(string payload, string? header, string secret, DateTimeOffset now, int toleranceSeconds)
-    {
-        if (string.IsNullOrWhiteSpace(header)) return Result.MissingHeader;
-        var items = header.Split(',')
-            .Select(i => i.Split('=', 2))
-            .Where(kv => kv.Length == 2)
-            .ToLookup(kv => kv[0].Trim(), kv => kv[1].Trim());
-        if (!long.TryParse(items["t"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp)) return Result.Malformed;
-        var signatures = items["v1"].ToList();
-        if (signatures.Count == 0) return Result.Malformed;
-
-        var expected = Encoding.ASCII.GetBytes(Compute(timestamp, payload, secret));
-        if (!signatures.Any(s => CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(s)))) return Result.Mismatch;
-        return Math.Abs(now.ToUnixTimeSeconds() - timestamp) <= toleranceSeconds ? Result.Valid : Result.Stale;
-    }
-
-    public static string Compute(long timestamp, string payload, string secret) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
-            Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{payload}")));
-}
-
 /// <summary>
-/// POST /webhooks/stripe: raw body, signature checked before anything is parsed, then handed to the same
-/// <see cref="OrderFulfilment"/> the local test page uses. Each event id is recorded once (payment_events), so a
-/// replay or a late duplicate answers 200 and changes nothing.
+/// POST /webhooks/stripe: raw body, signature checked by Stripe.net's <see cref="EventUtility"/> before anything is
+/// acted on, then handed to the same <see cref="OrderFulfilment"/> the local test page uses. Each event id is recorded
+/// once (payment_events), so a replay or a late duplicate answers 200 and changes nothing.
 /// </summary>
 public static class StripeWebhookEndpoint
 {
@@ -53,57 +31,74 @@ public static class StripeWebhookEndpoint
         string payload;
         using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
             payload = await reader.ReadToEndAsync(ct);
-        var verdict = StripeSignature.Verify(payload, http.Request.Headers["Stripe-Signature"], stripe.WebhookSecret!, clock.GetUtcNow(), stripe.WebhookToleranceSeconds);
-        if (verdict != StripeSignature.Result.Valid)
+        string? signature = http.Request.Headers["Stripe-Signature"];
+        if (string.IsNullOrWhiteSpace(signature))
         {
-            log.LogWarning("Rejected Stripe webhook: {Verdict}", verdict);
-            return Results.BadRequest(new { error = $"signature {verdict}" });
+            log.LogWarning("Rejected Stripe webhook: no Stripe-Signature header");
+            return Results.BadRequest(new { error = "signature missing" });
         }
 
-        JsonDocument doc;
-        try { doc = JsonDocument.Parse(payload); }
-        catch (JsonException) { return Results.BadRequest(new { error = "invalid JSON" }); }
-        using (doc)
+        StripeEvent evt;
+        try
         {
-            var root = doc.RootElement;
-            var eventId = Str(root, "id");
-            var type = Str(root, "type");
-            if (eventId is null || type is null || !root.TryGetProperty("data", out var data) || !data.TryGetProperty("object", out var obj))
-                return Results.BadRequest(new { error = "not a Stripe event" });
-
-            var orderId = OrderIdOf(obj);
-            FulfilmentOutcome? outcome = null;
-            switch (type)
-            {
-                case "checkout.session.completed" or "checkout.session.async_payment_succeeded":
-                    if (orderId is null) break;
-                    // Delayed payment methods complete the session unpaid; async_payment_succeeded follows.
-                    if (Str(obj, "payment_status") is not ("paid" or "no_payment_required")) break;
-                    outcome = await fulfilment.MarkPaidAsync(new PaymentNotice("stripe", eventId, type, orderId.Value, Str(obj, "id"),
-                        Str(obj, "payment_intent"), obj.TryGetProperty("amount_total", out var total) && total.TryGetInt64(out var t) ? t : -1,
-                        Str(obj, "currency")), ct);
-                    break;
-                case "checkout.session.expired":
-                    if (orderId is null) break;
-                    outcome = await fulfilment.ReleaseAsync(orderId.Value, OrderStatus.Expired, new PaymentNotice("stripe", eventId, type, orderId.Value, Str(obj, "id")), ct);
-                    break;
-                case "checkout.session.async_payment_failed":
-                    if (orderId is null) break;
-                    outcome = await fulfilment.ReleaseAsync(orderId.Value, OrderStatus.Failed, new PaymentNotice("stripe", eventId, type, orderId.Value, Str(obj, "id")), ct);
-                    break;
-                case "charge.refunded":
-                    await ChargeRefundedAsync(db, refunds, eventId, obj, clock, ct);
-                    return Results.Ok();
-            }
-            if (outcome is null) log.LogInformation("Stripe event {Id} of type {Type} acknowledged without action", eventId, type);
-            return Results.Ok(new { outcome = outcome?.ToString() ?? "ignored" });
+            // throwOnApiVersionMismatch: false — an event rendered for another API release is still processed (and
+            // logged below). Refusing it would answer 400 to every delivery: Stripe retries for days while fans who
+            // have paid get no tickets and their seats are released. What we read (ids, payment_status,
+            // amount_total, currency, payment_intent, amount_refunded) is stable across releases, and OrderFulfilment
+            // compares session id, amount and currency with the order, so a field read wrongly issues nothing. The
+            // operator pins the endpoint to StripeConfiguration.ApiVersion (README, Configuration) to stay exact.
+            evt = EventUtility.ConstructEvent(payload, signature, stripe.WebhookSecret, stripe.WebhookToleranceSeconds,
+                clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
+        catch (StripeException ex)
+        {
+            log.LogWarning("Rejected Stripe webhook: {Reason}", ex.Message);
+            return Results.BadRequest(new { error = "signature invalid" });
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Correctly signed, but not a JSON object the SDK reads as a snapshot event.
+            log.LogWarning(ex, "Rejected Stripe webhook: not a Stripe event");
+            return Results.BadRequest(new { error = "not a Stripe event" });
+        }
+        if (evt.Id is null || evt.Type is null || evt.Data is null)
+            return Results.BadRequest(new { error = "not a Stripe event" });
+        if (evt.ApiVersion is null || !EventUtility.IsCompatibleApiVersion(evt.ApiVersion))
+            log.LogWarning("Stripe event {Id} has API version {EventVersion}; this app expects {PinnedVersion}. Pin the webhook endpoint's API version in the Stripe Dashboard",
+                evt.Id, evt.ApiVersion, Stripe.StripeConfiguration.ApiVersion);
+
+        var session = evt.Data.Object as CheckoutSession;
+        var orderId = OrderIdOf(session);
+        FulfilmentOutcome? outcome = null;
+        switch (evt.Type)
+        {
+            case EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded:
+                if (orderId is null) break;
+                // Delayed payment methods complete the session unpaid; async_payment_succeeded follows.
+                if (session!.PaymentStatus is not ("paid" or "no_payment_required")) break;
+                outcome = await fulfilment.MarkPaidAsync(new PaymentNotice("stripe", evt.Id, evt.Type, orderId.Value, session.Id,
+                    session.PaymentIntentId, session.AmountTotal ?? -1, session.Currency), ct);
+                break;
+            case EventTypes.CheckoutSessionExpired:
+                if (orderId is null) break;
+                outcome = await fulfilment.ReleaseAsync(orderId.Value, OrderStatus.Expired, new PaymentNotice("stripe", evt.Id, evt.Type, orderId.Value, session!.Id), ct);
+                break;
+            case EventTypes.CheckoutSessionAsyncPaymentFailed:
+                if (orderId is null) break;
+                outcome = await fulfilment.ReleaseAsync(orderId.Value, OrderStatus.Failed, new PaymentNotice("stripe", evt.Id, evt.Type, orderId.Value, session!.Id), ct);
+                break;
+            case EventTypes.ChargeRefunded:
+                await ChargeRefundedAsync(db, refunds, evt.Id, evt.Data.Object as Charge, clock, ct);
+                return Results.Ok();
+        }
+        if (outcome is null) log.LogInformation("Stripe event {Id} of type {Type} acknowledged without action", evt.Id, evt.Type);
+        return Results.Ok(new { outcome = outcome?.ToString() ?? "ignored" });
     }
 
-    private static async Task ChargeRefundedAsync(ShowgeoDb db, RefundService refunds, string eventId, JsonElement charge, TimeProvider clock, CancellationToken ct)
+    private static async Task ChargeRefundedAsync(ShowgeoDb db, RefundService refunds, string eventId, Charge? charge, TimeProvider clock, CancellationToken ct)
     {
-        var paymentIntent = Str(charge, "payment_intent");
-        var refunded = charge.TryGetProperty("amount_refunded", out var a) && a.TryGetInt64(out var v) ? v : 0;
+        var paymentIntent = charge?.PaymentIntentId;
+        var refunded = charge?.AmountRefunded ?? 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var recorded = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO payment_events (id, provider, external_id, type, order_id, outcome, received_at)
@@ -113,7 +108,7 @@ public static class StripeWebhookEndpoint
         if (recorded == 0 || paymentIntent is null) return;
         var order = (await db.Set<Order>().FromSql($"SELECT * FROM orders WHERE provider_payment_id = {paymentIntent} FOR UPDATE").ToListAsync(ct)).FirstOrDefault();
         var applied = order is not null
-            && string.Equals(Str(charge, "currency"), order.Currency, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(charge!.Currency, order.Currency, StringComparison.OrdinalIgnoreCase)
             && order.Status is OrderStatus.Paid or OrderStatus.PartiallyRefunded
             && await refunds.RecordExternalRefundAsync(order, refunded, ct);
         await db.Database.ExecuteSqlAsync(
@@ -121,13 +116,10 @@ public static class StripeWebhookEndpoint
         await tx.CommitAsync(ct);
     }
 
-    private static Guid? OrderIdOf(JsonElement obj)
+    private static Guid? OrderIdOf(CheckoutSession? session)
     {
-        var raw = Str(obj, "client_reference_id");
-        if (raw is null && obj.TryGetProperty("metadata", out var md) && md.ValueKind == JsonValueKind.Object) raw = Str(md, "order_id");
+        var raw = session?.ClientReferenceId;
+        if (raw is null && session?.Metadata is { } metadata) metadata.TryGetValue("order_id", out raw);
         return Guid.TryParse(raw, out var id) ? id : null;
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
 }

@@ -20,6 +20,7 @@ public static class TicketingSetup
         builder.Services.AddSingleton(Options.Create(stripe));
         if (stripe.Enabled)
         {
+            // Stripe.net sends through this factory-made HttpClient; the timeout bounds each attempt (the SDK retries).
             builder.Services.AddHttpClient<StripeCheckoutClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
             builder.Services.AddScoped<IPaymentProvider, StripePaymentProvider>();
         }
