@@ -1,4 +1,6 @@
-using System.Text.Json;
+// The Htmx package's Request.IsHtmx()/IsHtmxBoosted()/IsHtmxHistoryRestoreRequest() and Response.Htmx(h => …) are
+// plumbing every page may use, like the framework's own extensions.
+global using Htmx;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,20 +8,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Showgeo.Web.Infrastructure;
 
 /// <summary>
-/// The only place that knows htmx's header names. Pages ask <see cref="PageOrPartial"/> what to render and use the
-/// <c>Hx*</c> extensions to steer the client.
+/// The one place that decides between an htmx fragment and a whole page or redirect, on top of the Htmx package's
+/// request checks and response headers (https://github.com/khalidabuhakmeh/Htmx.Net).
 /// </summary>
-public static class Htmx
+public static class HtmxPages
 {
-    public static bool IsHtmx(this HttpRequest request) => request.Headers["HX-Request"] == "true";
-
-    public static bool IsBoosted(this HttpRequest request) => request.Headers["HX-Boosted"] == "true";
-
-    public static bool IsHistoryRestore(this HttpRequest request) => request.Headers["HX-History-Restore-Request"] == "true";
-
     /// <summary>A fragment is wanted only by a non-boosted htmx request that is not restoring history.</summary>
     public static bool WantsFragment(this HttpRequest request) =>
-        request.IsHtmx() && !request.IsBoosted() && !request.IsHistoryRestore();
+        // REVIEW: the package reads HX-Boosted and HX-History-Restore-Request with Convert.ChangeType, so a hand-made
+        // request with a value other than true/false ends in a 500; htmx itself only ever sends "true".
+        request.IsHtmxNonBoosted() && !request.IsHtmxHistoryRestoreRequest();
 
     /// <summary>
     /// Returns the named partial for a non-boosted htmx request, otherwise the whole page. Always varies on HX-Request
@@ -27,7 +25,7 @@ public static class Htmx
     /// </summary>
     public static IActionResult PageOrPartial(this PageModel page, string partialName, object? model = null)
     {
-        page.Response.VaryOnHtmx();
+        VaryOnHtmx(page.Response);
         if (page.Request.WantsFragment())
             return page.Partial(partialName, model ?? page);
         return page.Page();
@@ -35,64 +33,51 @@ public static class Htmx
 
     /// <summary>
     /// After a successful POST that updates one region of a page: htmx gets the region's partial back to swap in,
-    /// a plain form gets a redirect (PRG) with <paramref name="flash"/> shown on the next page.
+    /// a plain form gets a redirect (PRG) with <paramref name="flash"/>, if any, shown on the next page.
     /// </summary>
-    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string flash, object? model = null)
+    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string? flash, object? model = null)
     {
-        page.Response.VaryOnHtmx();
+        VaryOnHtmx(page.Response);
         if (page.Request.WantsFragment())
             return page.Partial(partialName, model ?? page);
-        page.TempData["Flash"] = flash;
+        if (flash is not null) page.TempData["Flash"] = flash;
         return page.LocalRedirect(url);
     }
 
-    /// <summary>After a successful POST: a redirect for plain forms (PRG), an HX-Redirect with 200 for htmx.</summary>
+    /// <summary>
+    /// After a successful POST: a redirect for plain forms (PRG); for htmx an HX-Redirect with status 200, because
+    /// htmx does not act on the headers of a 3xx (https://htmx.org/reference/#response_headers).
+    /// </summary>
     public static IActionResult RedirectAfterPost(this PageModel page, string url)
     {
+        VaryOnHtmx(page.Response);
         if (page.Request.IsHtmx())
         {
-            page.Response.HxRedirect(url);
+            page.Response.Htmx(h => h.Redirect(url));
             return new OkResult();
         }
         return page.LocalRedirect(url);
     }
 
-    /// <summary>Adds <c>Vary: HX-Request</c> once, so a cache never serves a fragment to a full navigation.</summary>
-    public static void VaryOnHtmx(this HttpResponse response)
+    /// <summary>
+    /// The package's <c>WithVary()</c> appends on every call; pages reach this from both a helper and
+    /// <see cref="VaryOnHtmxFilter"/>, so it is added only once.
+    /// </summary>
+    internal static void VaryOnHtmx(HttpResponse response)
     {
-        var vary = response.Headers.Vary;
-        if (!vary.Any(v => v is not null && v.Split(',').Any(h => h.Trim().Equals("HX-Request", StringComparison.OrdinalIgnoreCase))))
-            response.Headers.Append("Vary", "HX-Request");
+        var varies = response.Headers.Vary.Any(v => v is not null && v.Split(',')
+            .Any(h => h.Trim().Equals(HtmxRequestHeaders.Keys.Request, StringComparison.OrdinalIgnoreCase)));
+        if (!varies) response.Htmx(h => h.WithVary());
     }
-
-    public static void HxTrigger(this HttpResponse response, string eventName, object? detail = null)
-    {
-        if (detail is null)
-            response.Headers["HX-Trigger"] = eventName;
-        else
-            response.Headers["HX-Trigger"] = JsonSerializer.Serialize(new Dictionary<string, object> { [eventName] = detail });
-    }
-
-    public static void HxRedirect(this HttpResponse response, string url) => response.Headers["HX-Redirect"] = url;
-
-    public static void HxLocation(this HttpResponse response, string url) => response.Headers["HX-Location"] = url;
-
-    public static void HxRefresh(this HttpResponse response) => response.Headers["HX-Refresh"] = "true";
-
-    public static void HxRetarget(this HttpResponse response, string selector) => response.Headers["HX-Retarget"] = selector;
-
-    public static void HxReswap(this HttpResponse response, string swap) => response.Headers["HX-Reswap"] = swap;
-
-    public static void HxPushUrl(this HttpResponse response, string url) => response.Headers["HX-Push-Url"] = url;
 }
 
 /// <summary>
 /// Every page can answer htmx differently (fragment, HX-Redirect), including handlers that never call
-/// <see cref="Htmx.PageOrPartial"/>, such as a plain <c>OnGet</c>; so every page response varies on HX-Request.
+/// <see cref="HtmxPages.PageOrPartial"/>, such as a plain <c>OnGet</c>; so every page response varies on HX-Request.
 /// </summary>
 public sealed class VaryOnHtmxFilter : IResultFilter
 {
-    public void OnResultExecuting(ResultExecutingContext context) => context.HttpContext.Response.VaryOnHtmx();
+    public void OnResultExecuting(ResultExecutingContext context) => HtmxPages.VaryOnHtmx(context.HttpContext.Response);
 
     public void OnResultExecuted(ResultExecutedContext context) { }
 }

@@ -52,4 +52,56 @@ public sealed class FollowJourneyTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
             await Expect(page.Locator("#my-follows")).ToContainTextAsync(name);
         }, javaScript);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Following_from_one_event_card_flips_every_button_of_that_entity_on_the_page(bool javaScript)
+    {
+        var t = Guid.NewGuid().ToString("N")[..8];
+        var name = $"Twin Peaks {t}";
+        var city = $"Dundee{t}";
+        var entity = await EventSeed.EntityAsync(app, "twin-" + t, name);
+        var other = await EventSeed.EntityAsync(app, "solo-" + t, $"Solo Act {t}");
+        await EventSeed.EventAsync(app, entity, "first-" + t, $"First Set {t}", EventSeed.DaysFromNow(2), city);
+        await EventSeed.EventAsync(app, other, "between-" + t, $"Between Set {t}", EventSeed.DaysFromNow(3), city);
+        await EventSeed.EventAsync(app, entity, "second-" + t, $"Second Set {t}", EventSeed.DaysFromNow(4), city);
+
+        await Browser.RunAsync(app.BaseAddress, async page =>
+        {
+            await page.GotoAsync("/account/register");
+            await page.GetByLabel("Display name").FillAsync("Twin Fan");
+            await page.GetByLabel("Email").FillAsync($"twin-{t}-{javaScript}@example.com");
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("correct-horse-3");
+            await page.GetByLabel("Confirm password").FillAsync("correct-horse-3");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+            await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Twin Fan");
+
+            await page.GotoAsync($"/events?city={city}");
+            var cards = page.Locator("#event-results .event-card");
+            await Expect(cards).ToHaveCountAsync(3);
+            var first = cards.Filter(new() { HasText = $"First Set {t}" });
+            var second = cards.Filter(new() { HasText = $"Second Set {t}" });
+            var between = cards.Filter(new() { HasText = $"Between Set {t}" });
+            if (javaScript) await page.EvaluateAsync("() => window.__stillSamePage = true");
+
+            await first.GetByRole(AriaRole.Button, new() { Name = $"Follow {name}", Exact = true }).ClickAsync();
+            foreach (var card in new[] { first, second })
+            {
+                await Expect(card.GetByTestId("follower-count")).ToHaveTextAsync("1 follower");
+                await Expect(card.GetByRole(AriaRole.Button, new() { Name = $"Unfollow {name}" })).ToBeVisibleAsync();
+            }
+            await Expect(between.GetByRole(AriaRole.Button, new() { Name = $"Follow Solo Act {t}", Exact = true })).ToBeVisibleAsync();
+
+            // The swapped-in copies are live: unfollowing from the other card flips both back.
+            await second.GetByRole(AriaRole.Button, new() { Name = $"Unfollow {name}" }).ClickAsync();
+            foreach (var card in new[] { first, second })
+            {
+                await Expect(card.GetByTestId("follower-count")).ToHaveTextAsync("0 followers");
+                await Expect(card.GetByRole(AriaRole.Button, new() { Name = $"Follow {name}", Exact = true })).ToBeVisibleAsync();
+            }
+            if (javaScript) Assert.True(await page.EvaluateAsync<bool>("() => window.__stillSamePage === true"), "the page reloaded");
+            else await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/events\\?city={city}$"));
+        }, javaScript);
+    }
 }

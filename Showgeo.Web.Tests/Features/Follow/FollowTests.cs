@@ -69,6 +69,38 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     }
 
     [Fact]
+    public async Task Htmx_follow_reply_replaces_every_copy_of_the_entitys_button_on_the_page()
+    {
+        var city = "Copyton" + Guid.NewGuid().ToString("N")[..8];
+        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Everywhere Band");
+        var other = await EventSeed.EntityAsync(app, Unique("band"), "The Other Band");
+        await EventSeed.EventAsync(app, entity, Unique("gig"), "First Night", EventSeed.DaysFromNow(3), city: city);
+        await EventSeed.EventAsync(app, other, Unique("gig"), "Other Night", EventSeed.DaysFromNow(4), city: city);
+        await EventSeed.EventAsync(app, entity, Unique("gig"), "Second Night", EventSeed.DaysFromNow(5), city: city);
+        using var fan = await FanAsync();
+        var discovery = await fan.GetAsync($"/events?city={city}");
+        var copies = discovery.Document.QuerySelectorAll($"[data-follow-entity='{entity.Id}']");
+        Assert.Equal(2, copies.Length);
+        // The clicked form swaps nothing itself: the reply's out-of-band swap replaces it along with the others.
+        Assert.All(copies, c => Assert.Equal("none", c.GetAttribute("hx-swap")));
+
+        using var followed = await fan.SubmitRawAsync(discovery.Document, $"#follow-{entity.Id}", htmx: true);
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        var root = WebClient.Parse(await followed.Content.ReadAsStringAsync()).Body!.FirstElementChild!;
+        var oob = root.GetAttribute("hx-swap-oob");
+        Assert.NotNull(oob);
+        Assert.StartsWith("outerHTML:", oob);
+        var selector = oob["outerHTML:".Length..];
+        Assert.Equal(copies, discovery.Document.QuerySelectorAll(selector));
+        Assert.True(root.Matches(selector), "the replacement must be found again by the next click's reply");
+        Assert.Equal("1 follower", root.QuerySelector("[data-testid=follower-count]")!.TextContent.Trim());
+        Assert.Equal("Unfollow", root.QuerySelector("button")!.TextContent.Trim());
+        Assert.Equal($"/follow/{entity.Id}?handler=Unfollow", root.GetAttribute("hx-post"));
+        Assert.Equal((1, 1), await CountsAsync(entity.Id));
+        Assert.Equal((0, 0), await CountsAsync(other.Id));
+    }
+
+    [Fact]
     public async Task Follow_without_javascript_redirects_back_to_the_page_it_was_clicked_on()
     {
         var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Form Band");

@@ -89,7 +89,7 @@ public static class AccountSetup
         if (ctx.Request.IsHtmx())
         {
             ctx.Response.StatusCode = status;
-            ctx.Response.HxRedirect(ctx.RedirectUri);
+            ctx.Response.Htmx(h => h.Redirect(ctx.RedirectUri));
         }
         else
         {

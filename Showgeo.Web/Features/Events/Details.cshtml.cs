@@ -72,7 +72,6 @@ public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps,
         if (!Request.WantsFragment()) return this.RedirectAfterPost(Url.Page("/Events/Details", new { slug = Event.Slug })!);
         Counts = await rsvps.CountsAsync(Event.Id, ct);
         MyRsvp = await rsvps.MineAsync(Event.Id, userId, ct);
-        Response.VaryOnHtmx();
         return Partial("_Rsvp", this);
     }
 

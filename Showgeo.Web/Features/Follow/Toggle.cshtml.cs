@@ -9,7 +9,10 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Follow;
 
-/// <summary>Follow / unfollow one entity. htmx gets the button back; a plain form is redirected to where it came from.</summary>
+/// <summary>
+/// Follow / unfollow one entity. htmx gets the button back, marked to replace every copy of it on the page; a plain
+/// form is redirected to where it came from.
+/// </summary>
 [Authorize]
 public sealed class ToggleModel(ShowgeoDb db, FollowWriter writer) : PageModel
 {
@@ -42,19 +45,18 @@ public sealed class ToggleModel(ShowgeoDb db, FollowWriter writer) : PageModel
         string? message = result.Outcome == FollowOutcome.EntitySuspended
             ? $"{entity.Name} is suspended and cannot be followed right now."
             : null;
-        Button = new FollowButton(entityId, entity.Name, result.FollowerCount, result.IsFollowing, SignedIn: true, back, message);
-
-        if (Request.WantsFragment())
+        Button = new FollowButton(entityId, entity.Name, result.FollowerCount, result.IsFollowing, SignedIn: true, back, message)
         {
-            Response.VaryOnHtmx();
-            // htmx does not swap 4xx bodies by default; the refusal is shown inside the button instead.
-            return Partial("_FollowButton", Button);
-        }
-        if (message is not null)
+            ReplacesEveryCopy = true,
+        };
+
+        // htmx does not swap 4xx bodies by default, so htmx gets the refusal inside the button; a plain form gets a page.
+        if (message is not null && !Request.WantsFragment())
         {
             Response.StatusCode = StatusCodes.Status409Conflict;
             return Page();
         }
-        return LocalRedirect(back);
+        // No flash: the fan lands back where they clicked and the button there already says what happened.
+        return this.FragmentOrRedirect("_FollowButton", back, flash: null, Button);
     }
 }

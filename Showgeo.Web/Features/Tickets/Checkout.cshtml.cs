@@ -38,7 +38,7 @@ public sealed class CheckoutModel(TicketQueries queries, TicketInventory invento
         if (Request.IsHtmx())
         {
             // htmx cannot follow a redirect to another origin (Stripe); ask it to navigate the whole page instead.
-            Response.HxRedirect(start.RedirectUrl);
+            Response.Htmx(h => h.Redirect(start.RedirectUrl));
             return new OkResult();
         }
         return Redirect(start.RedirectUrl);

@@ -16,7 +16,6 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEd
 
     public override string FormUrl => Url.Page("/Events/Manage/Edit", new { slug = Entity.Slug, eventId = Event.Id })!;
     public override string SubmitLabel => "Save changes";
-    public string PhaseUrl => Url.Page("/Events/Manage/Edit", "Phase", new { slug = Entity.Slug, eventId = Event.Id })!;
 
     public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct)
     {
