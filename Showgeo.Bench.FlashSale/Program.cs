@@ -17,6 +17,7 @@ using Npgsql;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 
 internal static class FlashSaleBench

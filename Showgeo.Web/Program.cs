@@ -5,6 +5,7 @@ using Showgeo.Web.Features.Discovery;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Features.Tours;
 using Showgeo.Web.Features.Users;
@@ -24,6 +25,7 @@ builder.AddShowgeoTours();
 builder.AddShowgeoAssets();
 builder.AddShowgeoDiscovery();
 builder.AddShowgeoEvents();
+builder.AddShowgeoPayments();
 builder.AddShowgeoTicketing();
 
 var app = builder.Build();
@@ -37,7 +39,7 @@ app.MapShowgeoTours();
 app.MapShowgeoAssets();
 app.MapShowgeoDiscovery();
 app.MapShowgeoEvents();
-app.MapShowgeoTicketing();
+app.MapShowgeoPayments();
 app.MapRazorPages();
 
 app.Run();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
@@ -84,7 +85,7 @@ public sealed class CheckInAndRefundTests(ShowgeoApp app) : IClassFixture<Showge
         {
             var refunded = await db.Set<Ticket>().SingleAsync(t => t.EventId == a.Event.Id && t.Status == TicketStatus.Refunded);
             Assert.Equal(1, (await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id)).Sold);
-            Assert.Equal(OrderStatus.PartiallyRefunded, (await db.Set<Order>().SingleAsync(o => o.EventId == a.Event.Id)).Status);
+            Assert.Equal(OrderStatus.PartiallyRefunded, (await db.Set<Order>().SingleAsync(o => o.ReferenceId == a.Event.Id)).Status);
             Assert.Equal("REFUNDED", await ScanAsync(manager, a, refunded.Code));
         }
     }
@@ -103,7 +104,7 @@ public sealed class CheckInAndRefundTests(ShowgeoApp app) : IClassFixture<Showge
         Assert.Contains("Enter the amount to refund", nonsense.Text);
 
         await using var db = app.CreateDb();
-        var order = await db.Set<Order>().SingleAsync(o => o.EventId == a.Event.Id);
+        var order = await db.Set<Order>().SingleAsync(o => o.ReferenceId == a.Event.Id);
         Assert.Equal((OrderStatus.PartiallyRefunded, 1000L), (order.Status, order.RefundedMinor));
         Assert.Equal(2, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id && t.Status == TicketStatus.Valid));
         Assert.Equal(1, await db.Set<Refund>().CountAsync(r => r.OrderId == order.Id));
@@ -135,7 +136,7 @@ public sealed class CheckInAndRefundTests(ShowgeoApp app) : IClassFixture<Showge
         Assert.Equal((2, 2, 0), (progress!.Total, progress.Done, progress.Failures.Count));
 
         await using var db = app.CreateDb();
-        var orders = await db.Set<Order>().Where(o => o.EventId == a.Event.Id).ToListAsync();
+        var orders = await db.Set<Order>().Where(o => o.ReferenceId == a.Event.Id).ToListAsync();
         Assert.Equal([OrderStatus.Cancelled, OrderStatus.Refunded], orders.Select(o => o.Status).Order().ToArray());
         Assert.All(await db.Set<Ticket>().Where(t => t.EventId == a.Event.Id).ToListAsync(), t => Assert.Equal(TicketStatus.Refunded, t.Status));
         var type = await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id);

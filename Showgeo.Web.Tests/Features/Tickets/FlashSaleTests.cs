@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
@@ -52,7 +53,7 @@ public sealed class FlashSaleTests(FlashSaleApp app) : IClassFixture<FlashSaleAp
         Assert.Equal(seats, await db.Set<Ticket>().CountAsync(t => t.EventId == a.Event.Id));
         var type = await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id);
         Assert.Equal((seats, 0), (type.Sold, type.Held));
-        Assert.Equal(seats, await db.Set<Order>().CountAsync(o => o.EventId == a.Event.Id && o.Status == OrderStatus.Paid));
+        Assert.Equal(seats, await db.Set<Order>().CountAsync(o => o.ReferenceId == a.Event.Id && o.Status == OrderStatus.Paid));
         foreach (var c in clients) c.Dispose();
     }
 }

@@ -341,14 +341,14 @@ public sealed class StripePaymentsTests(StripeApp app) : IClassFixture<StripeApp
         using var fan = await SignedInAsync(app, email);
         Assert.True((await CheckoutAsync(fan, a.Event.Id, Qty(a.Type.Id, quantity))).IsRedirect());
         await using var db = app.CreateDb();
-        var order = await db.Set<Order>().SingleAsync(o => o.EventId == a.Event.Id);
+        var order = await db.Set<Order>().SingleAsync(o => o.ReferenceId == a.Event.Id);
         return (new PendingOrder(order.Id, order.TotalMinor, order.ProviderSessionId, email), a);
     }
 
     private async Task<Guid> OrderIdAsync(Guid eventId)
     {
         await using var db = app.CreateDb();
-        return await db.Set<Order>().Where(o => o.EventId == eventId).Select(o => o.Id).SingleAsync();
+        return await db.Set<Order>().Where(o => o.ReferenceId == eventId).Select(o => o.Id).SingleAsync();
     }
 
     private async Task AssertNoTicketsAsync(Guid orderId, OrderStatus expected)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Features.Events;
 using Showgeo.Web.Tests.Infrastructure;

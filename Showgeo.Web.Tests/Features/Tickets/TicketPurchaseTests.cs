@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
@@ -86,14 +87,14 @@ public sealed class TicketPurchaseTests(ShowgeoApp app) : IClassFixture<ShowgeoA
         Assert.Contains("Sold out", soldOut.Text);
 
         await using (var db = app.CreateDb())
-            await db.Set<Order>().Where(o => o.EventId == a.Event.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.HoldExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
+            await db.Set<Order>().Where(o => o.ReferenceId == a.Event.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.HoldExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
         var released = await app.Services.GetRequiredService<HoldReleaseJob>().RunOnceAsync(CancellationToken.None);
         Assert.Equal(1, released);
 
         await BuyAndPayAsync(late, a.Event.Id, a.Type.Id, 2);
         await using (var db = app.CreateDb())
         {
-            Assert.Equal(OrderStatus.Expired, (await db.Set<Order>().SingleAsync(o => o.EventId == a.Event.Id && o.Status != OrderStatus.Paid)).Status);
+            Assert.Equal(OrderStatus.Expired, (await db.Set<Order>().SingleAsync(o => o.ReferenceId == a.Event.Id && o.Status != OrderStatus.Paid)).Status);
             var type = await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id);
             Assert.Equal((2, 0), (type.Sold, type.Held));
         }
@@ -109,7 +110,7 @@ public sealed class TicketPurchaseTests(ShowgeoApp app) : IClassFixture<ShowgeoA
         using var second = await SignedInAsync(app, "lazy2@example.com");
         Assert.True((await CheckoutAsync(first, a.Event.Id, Qty(a.Type.Id, 1))).IsRedirect());
         await using (var db = app.CreateDb())
-            await db.Set<Order>().Where(o => o.EventId == a.Event.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.HoldExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
+            await db.Set<Order>().Where(o => o.ReferenceId == a.Event.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.HoldExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
         Assert.True((await CheckoutAsync(second, a.Event.Id, Qty(a.Type.Id, 1))).IsRedirect());
     }
 
@@ -156,7 +157,7 @@ public sealed class TicketPurchaseTests(ShowgeoApp app) : IClassFixture<ShowgeoA
         var checkout = await CheckoutAsync(fan, a.Event.Id, fields);
         Assert.True(checkout.IsRedirect());
         await using var db = app.CreateDb();
-        var order = await db.Set<Order>().SingleAsync(o => o.EventId == a.Event.Id);
+        var order = await db.Set<Order>().SingleAsync(o => o.ReferenceId == a.Event.Id);
         Assert.Equal((2500L, "EUR"), (order.TotalMinor, order.Currency));
     }
 
@@ -216,7 +217,7 @@ public sealed class TicketPurchaseTests(ShowgeoApp app) : IClassFixture<ShowgeoA
     private async Task AssertNothingWrittenAsync(Guid eventId)
     {
         await using var db = app.CreateDb();
-        Assert.Equal(0, await db.Set<Order>().CountAsync(o => o.EventId == eventId));
+        Assert.Equal(0, await db.Set<Order>().CountAsync(o => o.ReferenceId == eventId));
         Assert.True(await db.Set<TicketType>().Where(t => t.EventId == eventId).AllAsync(t => t.Held == 0 && t.Sold == 0));
     }
 }

@@ -77,7 +77,7 @@ public sealed class StripeCheckoutClient
                 ["refund_id"] = request.RefundId.ToString(),
             },
         };
-        var refund = await CallAsync(() => new RefundService(_stripe).CreateAsync(create, Key($"refund:{request.RefundId}"), ct), ct);
+        var refund = await CallAsync(() => new Stripe.RefundService(_stripe).CreateAsync(create, Key($"refund:{request.RefundId}"), ct), ct);
         return refund.Id;
     }
 

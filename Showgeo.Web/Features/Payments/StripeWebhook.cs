@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
-using Showgeo.Web.Features.Tickets;
 using Charge = Stripe.Charge;
 using CheckoutSession = Stripe.Checkout.Session;
 using EventTypes = Stripe.EventTypes;
@@ -106,7 +105,8 @@ public static class StripeWebhookEndpoint
             ON CONFLICT (provider, external_id) DO NOTHING
             """, ct);
         if (recorded == 0 || paymentIntent is null) return;
-        var order = (await db.Set<Order>().FromSql($"SELECT * FROM orders WHERE provider_payment_id = {paymentIntent} FOR UPDATE").ToListAsync(ct)).FirstOrDefault();
+        var orderId = await db.Set<Order>().Where(o => o.ProviderPaymentId == paymentIntent).Select(o => (Guid?)o.Id).FirstOrDefaultAsync(ct);
+        var order = orderId is { } id ? await db.LockOrderAsync(id, ct) : null;
         var applied = order is not null
             && string.Equals(charge!.Currency, order.Currency, StringComparison.OrdinalIgnoreCase)
             && order.Status is OrderStatus.Paid or OrderStatus.PartiallyRefunded

@@ -3,22 +3,21 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
-using Showgeo.Web.Features.Entities;
-using Showgeo.Web.Features.Events;
-using Showgeo.Web.Features.Tickets;
+using System.Security.Claims;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Payments;
 
 /// <summary>
 /// The local provider's payment page. Its buttons produce the same notices a Stripe webhook would and go through
-/// <see cref="OrderFulfilment"/>, so the whole purchase path runs without a Stripe account.
+/// <see cref="OrderFulfilment"/>, so the whole purchase path runs without a Stripe account, for every order kind.
 /// </summary>
 [Authorize]
-public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, OrderFulfilment fulfilment) : PageModel
+public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, OrderFulfilment fulfilment, OrderKinds kinds) : PageModel
 {
     public Order Order { get; private set; } = null!;
-    public string EventTitle { get; private set; } = "";
+    /// <summary>What is being bought, as the order's kind describes it.</summary>
+    public string Title { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(Guid orderId, CancellationToken ct) =>
         await LoadAsync(orderId, ct) ? Page() : NotFound();
@@ -34,7 +33,7 @@ public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, Or
             FulfilmentOutcome.RefundedNoSeats => "Your hold had expired and the seats were sold, so the payment was refunded.",
             _ => "The payment could not be applied to this order.",
         };
-        return this.RedirectAfterPost($"/me/orders/{orderId}");
+        return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId));
     }
 
     public Task<IActionResult> OnPostFailAsync(Guid orderId, CancellationToken ct) =>
@@ -48,19 +47,18 @@ public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, Or
         if (!await LoadAsync(orderId, ct)) return NotFound();
         await fulfilment.ReleaseAsync(orderId, status, new PaymentNotice("local", $"{kind}:{orderId}", $"local.{kind}", orderId), ct);
         TempData["Flash"] = message;
-        return this.RedirectAfterPost($"/me/orders/{orderId}");
+        return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId));
     }
 
     private async Task<bool> LoadAsync(Guid orderId, CancellationToken ct)
     {
         if (provider is not LocalPaymentProvider) return false;
-        var userId = EntityAccess.UserId(User);
+        var userId = Guid.TryParse(User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
         var found = await db.Set<Order>().AsNoTracking().Include(o => o.Lines)
-            .Where(o => o.Id == orderId && o.UserId == userId && o.Provider == "local")
-            .Select(o => new { Order = o, Title = db.Set<Event>().Where(e => e.Id == o.EventId).Select(e => e.Title).First() })
-            .SingleOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(o => o.Id == orderId && o.UserId == userId && o.Provider == "local", ct);
         if (found is null) return false;
-        (Order, EventTitle) = (found.Order, found.Title);
+        Order = found;
+        Title = await kinds.For(found.Kind).TitleAsync(found, ct);
         return true;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
@@ -49,8 +50,8 @@ public sealed class RefundCancelledEventOrders(ShowgeoDb db, RefundService refun
     {
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO cancellation_refunds (event_id, order_id, status, attempts, updated_at)
-            SELECT o.event_id, o.id, 'Pending', 0, {clock.GetUtcNow()} FROM orders o
-            WHERE o.event_id = {cancelled.EventId} AND o.status IN ('Pending', 'Paid', 'PartiallyRefunded')
+            SELECT o.reference_id, o.id, 'Pending', 0, {clock.GetUtcNow()} FROM orders o
+            WHERE o.kind = {TicketOrderKind.Name} AND o.reference_id = {cancelled.EventId} AND o.status IN ('Pending', 'Paid', 'PartiallyRefunded')
             ON CONFLICT DO NOTHING
             """, ct);
         var work = await db.Set<CancellationRefund>().AsNoTracking()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Showgeo.Web.Features.Payments;
 
 namespace Showgeo.Web.Features.Tickets;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Tickets;
@@ -83,7 +84,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
     public async Task<IActionResult> OnPostDeleteAsync(string slug, Guid eventId, Guid typeId, CancellationToken ct)
     {
         if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
-        var inUse = await db.Set<OrderLine>().AnyAsync(l => l.TicketTypeId == typeId, ct);
+        var inUse = await db.Set<OrderLine>().AnyAsync(l => l.ItemId == typeId, ct);
         if (inUse) ModelState.AddModelError("", "This ticket type has orders; it cannot be deleted.");
         else if (await db.Set<TicketType>().Where(t => t.Id == typeId && t.EventId == eventId).ExecuteDeleteAsync(ct) == 0)
             ModelState.AddModelError("", "That ticket type is not part of this event.");
@@ -94,11 +95,11 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
         RefundAsync(slug, eventId, new RefundAsk(orderId), ct);
 
     public Task<IActionResult> OnPostRefundTicketAsync(string slug, Guid eventId, Guid orderId, Guid ticketId, CancellationToken ct) =>
-        RefundAsync(slug, eventId, new RefundAsk(orderId, TicketIds: [ticketId]), ct);
+        RefundAsync(slug, eventId, new RefundAsk(orderId, UnitIds: [ticketId]), ct);
 
     public async Task<IActionResult> OnPostRefundAmountAsync(string slug, Guid eventId, Guid orderId, string? amount, CancellationToken ct)
     {
-        var currency = await db.Set<Order>().Where(o => o.Id == orderId && o.EventId == eventId).Select(o => o.Currency).SingleOrDefaultAsync(ct) ?? "EUR";
+        var currency = await db.Set<Order>().ForEvent(eventId).Where(o => o.Id == orderId).Select(o => o.Currency).SingleOrDefaultAsync(ct) ?? "EUR";
         var minor = Money.ParseMinor(amount, currency);
         if (minor is null or <= 0)
         {
@@ -112,7 +113,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
     private async Task<IActionResult> RefundAsync(string slug, Guid eventId, RefundAsk ask, CancellationToken ct)
     {
         if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
-        if (!await db.Set<Order>().AnyAsync(o => o.Id == ask.OrderId && o.EventId == eventId, ct))
+        if (!await db.Set<Order>().ForEvent(eventId).AnyAsync(o => o.Id == ask.OrderId, ct))
         {
             ModelState.AddModelError("", "That order is not for this event.");
             return await RenderAsync(ct);
@@ -150,7 +151,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
         Cancellation = await CancellationProgress.ForEventAsync(db, Event.Id, ct);
         Orders = await (from o in db.Set<Order>().AsNoTracking()
                         join u in db.Set<AppUser>() on o.UserId equals u.Id
-                        where o.EventId == Event.Id && o.Status != OrderStatus.Expired && o.Status != OrderStatus.Failed && o.Status != OrderStatus.Cancelled
+                        where o.Kind == TicketOrderKind.Name && o.ReferenceId == Event.Id && o.Status != OrderStatus.Expired && o.Status != OrderStatus.Failed && o.Status != OrderStatus.Cancelled
                         orderby o.CreatedAt descending
                         select new ManagedOrder(o.Id, u.Email ?? "", o.Status, o.TotalMinor, o.RefundedMinor, o.Currency, o.CreatedAt))
             .Take(200).ToListAsync(ct);

@@ -17,7 +17,7 @@ public sealed record HoldResult(Order? Order, string? Error, bool SoldOut = fals
 /// same transaction as the order, so concurrent buyers can never take more than the capacity.
 /// </summary>
 public sealed class TicketInventory(
-    ShowgeoDb db, IPaymentProvider provider, OrderFulfilment fulfilment, IOptions<TicketingOptions> options, TimeProvider clock,
+    ShowgeoDb db, PaymentCheckout checkout, OrderFulfilment fulfilment, IOptions<TicketingOptions> options, TimeProvider clock,
     ViewerCountry viewerCountry)
 {
     public async Task<HoldResult> HoldAsync(Guid userId, Guid eventId, IReadOnlyDictionary<Guid, int> quantities, CancellationToken ct)
@@ -55,22 +55,22 @@ public sealed class TicketInventory(
 
         var order = new Order
         {
-            Id = Guid.CreateVersion7(), UserId = userId, EventId = eventId, Status = OrderStatus.Pending,
-            Currency = types[0].Currency, Provider = provider.Name, CreatedAt = now,
-            HoldExpiresAt = now + provider.HoldDuration(options.Value.Hold),
+            Id = Guid.CreateVersion7(), UserId = userId, Kind = TicketOrderKind.Name, ReferenceId = eventId, Status = OrderStatus.Pending,
+            Currency = types[0].Currency, Provider = checkout.ProviderName, CreatedAt = now,
+            HoldExpiresAt = now + checkout.HoldDuration(options.Value.Hold),
             Lines = types.OrderBy(t => t.Id).Select(t => new OrderLine
             {
-                Id = Guid.CreateVersion7(), TicketTypeId = t.Id, Name = t.Name, Quantity = wanted[t.Id], UnitPriceMinor = t.PriceMinor,
+                Id = Guid.CreateVersion7(), ItemId = t.Id, Name = t.Name, Quantity = wanted[t.Id], UnitPriceMinor = t.PriceMinor,
             }).ToList(),
         };
         order.TotalMinor = order.Lines.Sum(l => l.UnitPriceMinor * l.Quantity);
 
-        var soldOut = await TryHoldAsync(order, ct);
-        if (soldOut is not null && await HasLapsedHoldsAsync(soldOut.TicketTypeId, now, ct))
+        var soldOut = await checkout.PlaceAsync(order, ct);
+        if (soldOut is not null && await HasLapsedHoldsAsync(soldOut.ItemId, now, ct))
         {
             // Lazily free seats whose holds lapsed before the release job got to them, then try once more.
             await fulfilment.ReleaseExpiredHoldsAsync(ct);
-            soldOut = await TryHoldAsync(order, ct);
+            soldOut = await checkout.PlaceAsync(order, ct);
         }
         if (soldOut is not null)
             return new HoldResult(null, $"Sold out: not enough {soldOut.Name} tickets left for {soldOut.Quantity}.", SoldOut: true);
@@ -78,50 +78,10 @@ public sealed class TicketInventory(
     }
 
     /// <summary>Starts payment for a held order; if the provider fails the hold is released at once.</summary>
-    public async Task<(CheckoutStart? Start, string? Error)> StartPaymentAsync(Order order, string baseUrl, string? email, CancellationToken ct)
-    {
-        try
-        {
-            var start = await provider.StartCheckoutAsync(new CheckoutRequest(
-                order.Id, order.Currency, order.Lines.Select(l => new CheckoutLine(l.Name, l.UnitPriceMinor, l.Quantity)).ToList(),
-                order.HoldExpiresAt, $"{baseUrl}/me/orders/{order.Id}?paid=1", $"{baseUrl}/me/orders/{order.Id}?cancelled=1", email), ct);
-            await db.Database.ExecuteSqlAsync($"UPDATE orders SET provider_session_id = {start.SessionId} WHERE id = {order.Id}", ct);
-            return (start, null);
-        }
-        catch (PaymentProviderException ex)
-        {
-            await fulfilment.ReleaseAsync(order.Id, OrderStatus.Failed, null, ct);
-            return (null, ex.Message);
-        }
-    }
-
-    /// <summary>Returns the line that could not be held, or null when every seat was taken and the order committed.</summary>
-    private async Task<OrderLine?> TryHoldAsync(Order order, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Add(order);
-        await db.SaveChangesAsync(ct);
-        // Rows are locked last and in id order: the hot ticket_types row is held only for the few statements below.
-        foreach (var line in order.Lines)
-        {
-            var rows = await db.Database.ExecuteSqlAsync($"""
-                UPDATE ticket_types SET held = held + {line.Quantity}
-                WHERE id = {line.TicketTypeId} AND sold + held + {line.Quantity} <= capacity
-                """, ct);
-            if (rows == 0)
-            {
-                await tx.RollbackAsync(ct);
-                db.ChangeTracker.Clear();
-                return line;
-            }
-        }
-        await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
-        return null;
-    }
+    public Task<(CheckoutStart? Start, string? Error)> StartPaymentAsync(Order order, string baseUrl, string? email, CancellationToken ct) =>
+        checkout.StartAsync(order, baseUrl, email, ct);
 
     private Task<bool> HasLapsedHoldsAsync(Guid ticketTypeId, DateTimeOffset now, CancellationToken ct) =>
         db.Set<Order>().AnyAsync(o => o.Status == OrderStatus.Pending && o.HoldExpiresAt <= now
-            && o.Lines.Any(l => l.TicketTypeId == ticketTypeId), ct);
+            && o.Kind == TicketOrderKind.Name && o.Lines.Any(l => l.ItemId == ticketTypeId), ct);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using QRCoder;
 using Showgeo.Web.Data;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Events;
 
 namespace Showgeo.Web.Features.Tickets;
@@ -64,8 +65,8 @@ public sealed class TicketQueries(ShowgeoDb db, TimeProvider clock)
 
     public Task<List<OrderSummary>> OrdersAsync(Guid userId, CancellationToken ct) =>
         (from o in db.Set<Order>().AsNoTracking()
-         join e in db.Set<Event>() on o.EventId equals e.Id
-         where o.UserId == userId
+         join e in db.Set<Event>() on o.ReferenceId equals e.Id
+         where o.UserId == userId && o.Kind == TicketOrderKind.Name
          orderby o.CreatedAt descending
          select new OrderSummary(o.Id, e.Title, o.Status, o.TotalMinor, o.RefundedMinor, o.Currency, o.CreatedAt))
         .Take(100).ToListAsync(ct);

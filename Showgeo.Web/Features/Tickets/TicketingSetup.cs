@@ -5,8 +5,8 @@ using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
 
-/// <summary>Wires ticketing and payments: the provider (Stripe when configured, otherwise local test payments),
-/// fulfilment, refunds, the hold-release job and the Stripe webhook.</summary>
+/// <summary>Wires ticketing: tickets as an order kind of Payments, check-in, the wallet, the hold-release job and the
+/// refunds that follow a cancelled event.</summary>
 public static class TicketingSetup
 {
     public static WebApplicationBuilder AddShowgeoTicketing(this WebApplicationBuilder builder)
@@ -15,36 +15,14 @@ public static class TicketingSetup
         tickets.Validate(builder.Environment);
         builder.Services.AddSingleton(Options.Create(tickets));
 
-        var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new();
-        stripe.Validate();
-        builder.Services.AddSingleton(Options.Create(stripe));
-        if (stripe.Enabled)
-        {
-            // Stripe.net sends through this factory-made HttpClient; the timeout bounds each attempt (the SDK retries).
-            builder.Services.AddHttpClient<StripeCheckoutClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
-            builder.Services.AddScoped<IPaymentProvider, StripePaymentProvider>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<IPaymentProvider, LocalPaymentProvider>();
-        }
-
         builder.Services.AddSingleton<TicketCodes>();
-        builder.Services.AddScoped<OrderFulfilment>();
+        builder.Services.AddOrderKind<TicketOrderKind>();
         builder.Services.AddScoped<TicketInventory>();
-        builder.Services.AddScoped<RefundService>();
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<CheckInDesk>();
         builder.Services.AddDomainEventHandler<EventCancelled, RefundCancelledEventOrders>();
         builder.Services.AddSingleton<HoldReleaseJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldReleaseJob>());
         return builder;
-    }
-
-    public static WebApplication MapShowgeoTicketing(this WebApplication app)
-    {
-        // Signed by Stripe instead of carrying an antiforgery token.
-        app.MapPost("/webhooks/stripe", StripeWebhookEndpoint.HandleAsync).DisableAntiforgery();
-        return app;
     }
 }

@@ -1,21 +1,20 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
-using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
 
-namespace Showgeo.Web.Features.Tickets;
+namespace Showgeo.Web.Features.Payments;
 
-/// <summary>What to refund: the whole order, chosen tickets, or an amount that leaves the tickets valid.</summary>
-public sealed record RefundAsk(Guid OrderId, IReadOnlyCollection<Guid>? TicketIds = null, long? AmountMinor = null, string Reason = "Refunded by organiser");
+/// <summary>What to refund: the whole order, chosen units (tickets), or an amount that leaves the units valid.</summary>
+public sealed record RefundAsk(Guid OrderId, IReadOnlyCollection<Guid>? UnitIds = null, long? AmountMinor = null, string Reason = "Refunded by organiser");
 
 public sealed record RefundResult(bool Ok, string Message);
 
 /// <summary>
 /// Refunds in two short transactions around the provider call: first a Pending refund row is written under the order
-/// lock (so concurrent refunds cannot exceed what was paid), then, once the provider agrees, tickets are refunded and
-/// their seats return to inventory.
+/// lock (so concurrent refunds cannot exceed what was paid), then, once the provider agrees, the order's kind cancels
+/// the refunded units and returns their stock.
 /// </summary>
-public sealed class RefundService(ShowgeoDb db, IPaymentProvider provider, TimeProvider clock)
+public sealed class RefundService(ShowgeoDb db, OrderKinds kinds, IPaymentProvider provider, TimeProvider clock)
 {
     public async Task<RefundResult> RefundAsync(RefundAsk ask, Guid? byUserId, CancellationToken ct)
     {
@@ -24,42 +23,40 @@ public sealed class RefundService(ShowgeoDb db, IPaymentProvider provider, TimeP
         string paymentId;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var order = (await db.Set<Order>().FromSql($"SELECT * FROM orders WHERE id = {ask.OrderId} FOR UPDATE").ToListAsync(ct)).FirstOrDefault();
+            var order = await db.LockOrderAsync(ask.OrderId, ct);
             if (order is null) return new(false, "That order does not exist.");
             if (order.Status is not (OrderStatus.Paid or OrderStatus.PartiallyRefunded))
                 return new(false, $"Only paid orders can be refunded (this one is {order.Status}).");
             var pending = await db.Set<Refund>().Where(r => r.OrderId == order.Id && r.Status == RefundStatus.Pending)
-                .Select(r => new { r.AmountMinor, r.TicketIds }).ToListAsync(ct);
+                .Select(r => new { r.AmountMinor, r.UnitIds }).ToListAsync(ct);
             var available = order.TotalMinor - order.RefundedMinor - pending.Sum(p => p.AmountMinor);
-            var busy = pending.SelectMany(p => p.TicketIds).ToHashSet();
-            var refundable = await db.Set<Ticket>().Where(t => t.OrderId == order.Id && t.Status != TicketStatus.Refunded)
-                .ToListAsync(ct);
-            refundable.RemoveAll(t => busy.Contains(t.Id));
+            var busy = pending.SelectMany(p => p.UnitIds).ToHashSet();
+            var refundable = (await kinds.For(order.Kind).RefundableUnitsAsync(order.Id, ct)).Where(u => !busy.Contains(u.Id)).ToList();
 
-            Guid[] ticketIds;
+            Guid[] unitIds;
             long amount;
             if (ask.AmountMinor is { } partial)
             {
                 if (partial <= 0) return new(false, "The refund amount must be more than zero.");
                 if (partial > available) return new(false, $"At most {Money.Format(available, order.Currency)} can still be refunded.");
-                (ticketIds, amount) = ([], partial);
+                (unitIds, amount) = ([], partial);
             }
-            else if (ask.TicketIds is { Count: > 0 } chosen)
+            else if (ask.UnitIds is { Count: > 0 } chosen)
             {
-                var picked = refundable.Where(t => chosen.Contains(t.Id)).ToList();
+                var picked = refundable.Where(u => chosen.Contains(u.Id)).ToList();
                 if (picked.Count != chosen.Count) return new(false, "Those tickets are not part of this order or are already refunded.");
-                (ticketIds, amount) = (picked.Select(t => t.Id).ToArray(), Math.Min(available, picked.Sum(t => t.PriceMinor - t.RefundedMinor)));
+                (unitIds, amount) = (picked.Select(u => u.Id).ToArray(), Math.Min(available, picked.Sum(u => u.PriceMinor - u.RefundedMinor)));
             }
             else
             {
-                (ticketIds, amount) = (refundable.Select(t => t.Id).ToArray(), available);
+                (unitIds, amount) = (refundable.Select(u => u.Id).ToArray(), available);
             }
-            if (amount <= 0 && ticketIds.Length == 0) return new(false, "Nothing is left to refund on this order.");
+            if (amount <= 0 && unitIds.Length == 0) return new(false, "Nothing is left to refund on this order.");
             if (order.ProviderPaymentId is null) return new(false, "This order has no payment to refund.");
 
             refund = new Refund
             {
-                Id = Guid.CreateVersion7(), OrderId = order.Id, TicketIds = ticketIds, AmountMinor = Math.Max(amount, 0),
+                Id = Guid.CreateVersion7(), OrderId = order.Id, UnitIds = unitIds, AmountMinor = Math.Max(amount, 0),
                 Currency = order.Currency, Status = RefundStatus.Pending, Reason = ask.Reason, ByUserId = byUserId, CreatedAt = now,
             };
             paymentId = order.ProviderPaymentId;
@@ -90,7 +87,7 @@ public sealed class RefundService(ShowgeoDb db, IPaymentProvider provider, TimeP
         db.ChangeTracker.Clear();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var order = (await db.Set<Order>().FromSql($"SELECT * FROM orders WHERE id = {refund.OrderId} FOR UPDATE").ToListAsync(ct)).First();
+            var order = (await db.LockOrderAsync(refund.OrderId, ct))!;
             var row = await db.Set<Refund>().SingleAsync(r => r.Id == refund.Id, ct);
             row.Status = RefundStatus.Succeeded;
             row.ProviderRefundId = providerRefundId;
@@ -115,28 +112,16 @@ public sealed class RefundService(ShowgeoDb db, IPaymentProvider provider, TimeP
         return true;
     }
 
-    /// <summary>Marks tickets refunded, returns unused seats to inventory and updates the order's totals.</summary>
+    /// <summary>Adds the refund to the order's totals and lets its kind cancel the refunded units.</summary>
     private async Task ApplyAsync(Order order, Refund refund, CancellationToken ct)
     {
         if (!db.ChangeTracker.Entries<Refund>().Any(e => e.Entity.Id == refund.Id)) db.Add(refund);
         order.RefundedMinor += refund.AmountMinor;
-        var ticketIds = refund.TicketIds;
-        if (order.RefundedMinor >= order.TotalMinor)
-        {
-            // Fully refunded: no ticket of the order may still admit anyone.
-            ticketIds = await db.Set<Ticket>().Where(t => t.OrderId == order.Id && t.Status != TicketStatus.Refunded).Select(t => t.Id).ToArrayAsync(ct);
-        }
-        var tickets = await db.Set<Ticket>().Where(t => ticketIds.Contains(t.Id) && t.Status != TicketStatus.Refunded).ToListAsync(ct);
-        foreach (var group in tickets.Where(t => t.Status == TicketStatus.Valid).GroupBy(t => t.TicketTypeId).OrderBy(g => g.Key))
-            await db.Database.ExecuteSqlAsync($"UPDATE ticket_types SET sold = sold - {group.Count()} WHERE id = {group.Key}", ct);
-        foreach (var t in tickets)
-        {
-            t.Status = TicketStatus.Refunded;
-            t.RefundedMinor = t.PriceMinor;
-        }
-        order.Status = order.RefundedMinor >= order.TotalMinor ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
-        db.AddDomainEvent(new OrderRefunded(order.Id, refund.Id, "tickets", order.UserId, refund.AmountMinor, order.RefundedMinor,
-            order.Currency, order.Status == OrderStatus.Refunded), clock.GetUtcNow());
+        var fully = order.RefundedMinor >= order.TotalMinor;
+        await kinds.For(order.Kind).RefundedAsync(order, refund.UnitIds, fully, ct);
+        order.Status = fully ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
+        db.AddDomainEvent(new OrderRefunded(order.Id, refund.Id, order.Kind, order.UserId, refund.AmountMinor, order.RefundedMinor,
+            order.Currency, fully), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
     }
 }

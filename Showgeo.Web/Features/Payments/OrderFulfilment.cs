@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Showgeo.Web.Data;
-using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
 
-namespace Showgeo.Web.Features.Tickets;
+namespace Showgeo.Web.Features.Payments;
 
 /// <summary>A payment notification: a Stripe webhook event or a click on the local test-payment page.</summary>
 public sealed record PaymentNotice(string Provider, string ExternalEventId, string Type, Guid OrderId,
@@ -13,16 +11,17 @@ public sealed record PaymentNotice(string Provider, string ExternalEventId, stri
 public enum FulfilmentOutcome
 {
     Fulfilled, Duplicate, AlreadyPaid, UnknownOrder, SessionMismatch, AmountMismatch,
-    /// <summary>Paid after the hold had lapsed and the seats were gone: the payment is refunded automatically.</summary>
+    /// <summary>Paid after the hold had lapsed and the goods were gone: the payment is refunded automatically.</summary>
     RefundedNoSeats,
     Released, NotPending,
 }
 
 /// <summary>
-/// The single path from "a payment happened (or did not)" to tickets. Every transition locks the order row first, so
-/// a webhook, the test-payment page and the hold-release job can race on one order and only one of them wins.
+/// The single path from "a payment happened (or did not)" to the order's kind delivering or releasing its goods. Every
+/// transition locks the order row first, so a webhook, the test-payment page and the hold-release job can race on one
+/// order and only one of them wins. Each notice is recorded by its provider id first, so a replay does nothing.
 /// </summary>
-public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentProvider provider, TimeProvider clock, ILogger<OrderFulfilment> log)
+public sealed class OrderFulfilment(ShowgeoDb db, OrderKinds kinds, IPaymentProvider provider, TimeProvider clock, ILogger<OrderFulfilment> log)
 {
     public async Task<FulfilmentOutcome> MarkPaidAsync(PaymentNotice notice, CancellationToken ct)
     {
@@ -32,7 +31,7 @@ public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentPro
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             if (!await RecordAsync(notice, now, ct)) return FulfilmentOutcome.Duplicate;
-            var order = await LockOrderAsync(notice.OrderId, ct);
+            var order = await db.LockOrderAsync(notice.OrderId, ct);
             outcome = order is null ? FulfilmentOutcome.UnknownOrder
                 : notice.SessionId is not null && order.ProviderSessionId is not null && order.ProviderSessionId != notice.SessionId ? FulfilmentOutcome.SessionMismatch
                 : notice.AmountMinor is { } amount && (amount != order.TotalMinor || !string.Equals(notice.Currency, order.Currency, StringComparison.OrdinalIgnoreCase)) ? FulfilmentOutcome.AmountMismatch
@@ -41,33 +40,21 @@ public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentPro
 
             if (outcome == FulfilmentOutcome.Fulfilled)
             {
-                var lines = await db.Set<OrderLine>().Where(l => l.OrderId == order!.Id).OrderBy(l => l.TicketTypeId).ToListAsync(ct);
-                // A Cancelled order belongs to a cancelled event (or an abandoned checkout): never seat it again.
-                var seated = order!.Status switch
-                {
-                    OrderStatus.Pending => await ConvertHoldsAsync(lines, ct),
-                    OrderStatus.Cancelled => false,
-                    _ => await ReReserveAsync(lines, ct),
-                };
+                var lines = await db.Set<OrderLine>().Where(l => l.OrderId == order!.Id).OrderBy(l => l.ItemId).ToListAsync(ct);
+                // A Cancelled order was abandoned or belongs to something that was called off: never deliver it again.
+                var delivered = order!.Status != OrderStatus.Cancelled
+                    && await kinds.For(order.Kind).FulfilAsync(order, lines, held: order.Status == OrderStatus.Pending, ct);
                 order.ProviderPaymentId = notice.PaymentId ?? order.ProviderPaymentId;
                 order.PaidAt = now;
-                if (seated)
+                if (delivered)
                 {
                     order.Status = OrderStatus.Paid;
                     order.ClosedAt = null;
-                    foreach (var line in lines)
-                        for (var i = 0; i < line.Quantity; i++)
-                            db.Add(new Ticket
-                            {
-                                Id = Guid.CreateVersion7(), OrderId = order.Id, TicketTypeId = line.TicketTypeId, EventId = order.EventId,
-                                UserId = order.UserId, Code = codes.NewCode(), Status = TicketStatus.Valid, PriceMinor = line.UnitPriceMinor,
-                                CreatedAt = now,
-                            });
-                    db.AddDomainEvent(new OrderPaid(order.Id, "tickets", order.UserId, order.TotalMinor, order.Currency), now);
+                    db.AddDomainEvent(new OrderPaid(order.Id, order.Kind, order.UserId, order.TotalMinor, order.Currency), now);
                 }
                 else
                 {
-                    // The hold lapsed (abandoned/expired) and someone else bought the seats before this payment landed.
+                    // The hold lapsed (abandoned/expired) and someone else bought the goods before this payment landed.
                     outcome = FulfilmentOutcome.RefundedNoSeats;
                     order.Status = OrderStatus.Refunded;
                     order.RefundedMinor = order.TotalMinor;
@@ -89,24 +76,21 @@ public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentPro
         return outcome;
     }
 
-    /// <summary>Ends a pending order without payment (failed, expired, abandoned, event cancelled) and frees its seats.</summary>
+    /// <summary>Ends a pending order without payment (failed, expired, abandoned, cancelled) and frees what it held.</summary>
     public async Task<FulfilmentOutcome> ReleaseAsync(Guid orderId, OrderStatus endStatus, PaymentNotice? notice, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (notice is not null && !await RecordAsync(notice, now, ct)) return FulfilmentOutcome.Duplicate;
-        var order = await LockOrderAsync(orderId, ct);
+        var order = await db.LockOrderAsync(orderId, ct);
         var outcome = order is null ? FulfilmentOutcome.UnknownOrder
             : notice?.SessionId is not null && order.ProviderSessionId is not null && order.ProviderSessionId != notice.SessionId ? FulfilmentOutcome.SessionMismatch
             : order.Status != OrderStatus.Pending ? FulfilmentOutcome.NotPending
             : FulfilmentOutcome.Released;
         if (outcome == FulfilmentOutcome.Released)
         {
-            await db.Database.ExecuteSqlAsync($"""
-                UPDATE ticket_types t SET held = t.held - l.quantity
-                FROM order_lines l WHERE l.order_id = {orderId} AND t.id = l.ticket_type_id
-                """, ct);
-            order!.Status = endStatus;
+            await kinds.For(order!.Kind).ReleaseAsync([orderId], ct);
+            order.Status = endStatus;
             order.ClosedAt = now;
             await db.SaveChangesAsync(ct);
         }
@@ -120,55 +104,22 @@ public sealed class OrderFulfilment(ShowgeoDb db, TicketCodes codes, IPaymentPro
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ids = await db.Database.SqlQuery<Guid>($"""
-            SELECT id AS "Value" FROM orders
+        var lapsed = await db.Database.SqlQuery<LapsedOrder>($"""
+            SELECT id AS "Id", kind AS "Kind" FROM orders
             WHERE status = 'Pending' AND hold_expires_at <= {now}
             ORDER BY hold_expires_at LIMIT 500
             FOR UPDATE SKIP LOCKED
             """).ToListAsync(ct);
-        if (ids.Count == 0) return 0;
-        var idArray = ids.ToArray();
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE ticket_types t SET held = t.held - x.q
-            FROM (SELECT ticket_type_id, sum(quantity)::int AS q FROM order_lines WHERE order_id = ANY({idArray}) GROUP BY ticket_type_id) x
-            WHERE t.id = x.ticket_type_id
-            """, ct);
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE orders SET status = 'Expired', closed_at = {now} WHERE id = ANY({idArray})
-            """, ct);
+        if (lapsed.Count == 0) return 0;
+        foreach (var group in lapsed.GroupBy(o => o.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+            await kinds.For(group.Key).ReleaseAsync(group.Select(o => o.Id).ToArray(), ct);
+        var ids = lapsed.Select(o => o.Id).ToArray();
+        await db.Database.ExecuteSqlAsync($"UPDATE orders SET status = 'Expired', closed_at = {now} WHERE id = ANY({ids})", ct);
         await tx.CommitAsync(ct);
-        return ids.Count;
+        return lapsed.Count;
     }
 
-    internal async Task<Order?> LockOrderAsync(Guid orderId, CancellationToken ct) =>
-        (await db.Set<Order>().FromSql($"SELECT * FROM orders WHERE id = {orderId} FOR UPDATE").ToListAsync(ct)).FirstOrDefault();
-
-    private async Task<bool> ConvertHoldsAsync(List<OrderLine> lines, CancellationToken ct)
-    {
-        foreach (var line in lines)
-            await db.Database.ExecuteSqlAsync(
-                $"UPDATE ticket_types SET held = held - {line.Quantity}, sold = sold + {line.Quantity} WHERE id = {line.TicketTypeId}", ct);
-        return true;
-    }
-
-    private async Task<bool> ReReserveAsync(List<OrderLine> lines, CancellationToken ct)
-    {
-        var tx = db.Database.CurrentTransaction!;
-        await tx.CreateSavepointAsync("reseat", ct);
-        foreach (var line in lines)
-        {
-            var rows = await db.Database.ExecuteSqlAsync($"""
-                UPDATE ticket_types SET sold = sold + {line.Quantity}
-                WHERE id = {line.TicketTypeId} AND sold + held + {line.Quantity} <= capacity
-                """, ct);
-            if (rows == 0)
-            {
-                await tx.RollbackToSavepointAsync("reseat", ct);
-                return false;
-            }
-        }
-        return true;
-    }
+    private sealed record LapsedOrder(Guid Id, string Kind);
 
     private async Task<bool> RecordAsync(PaymentNotice n, DateTimeOffset now, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"""
