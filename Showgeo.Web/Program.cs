@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
+builder.AddShowgeoScheduling();
 builder.AddShowgeoUsers();
 builder.AddShowgeoEntities();
 builder.AddShowgeoFollow();
@@ -37,6 +38,7 @@ app.MapShowgeoDiscovery();
 app.MapShowgeoEvents();
 app.MapShowgeoTicketing();
 app.MapRazorPages();
+app.UseShowgeoScheduling();
 
 app.Run();
 

@@ -16,7 +16,13 @@ namespace Showgeo.Web.Tests.Infrastructure;
 /// </summary>
 public class ShowgeoApp : IAsyncLifetime
 {
+    private readonly string? _sharedDatabase;
     private Factory? _factory;
+
+    public ShowgeoApp() { }
+
+    /// <summary>An instance on a database it neither creates nor drops: several instances can share one.</summary>
+    protected ShowgeoApp(string sharedDatabase) => _sharedDatabase = sharedDatabase;
 
     public string ConnectionString { get; private set; } = "";
     public Uri BaseAddress { get; private set; } = null!;
@@ -33,7 +39,7 @@ public class ShowgeoApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestDatabase.CloneAsync();
+        ConnectionString = _sharedDatabase ?? await TestDatabase.CloneAsync();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Showgeo"] = ConnectionString,
@@ -50,7 +56,7 @@ public class ShowgeoApp : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
-        await TestDatabase.DropAsync(ConnectionString);
+        if (_sharedDatabase is null) await TestDatabase.DropAsync(ConnectionString);
     }
 
     /// <summary>A cookie-keeping client that does not follow redirects, so tests see exactly what the server sent.</summary>
