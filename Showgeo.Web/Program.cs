@@ -18,6 +18,7 @@ builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
 builder.AddShowgeoOutbox();
+builder.AddShowgeoScheduling();
 builder.AddShowgeoUsers();
 builder.AddShowgeoEntities();
 builder.AddShowgeoFollow();
@@ -41,6 +42,7 @@ app.MapShowgeoDiscovery();
 app.MapShowgeoEvents();
 app.MapShowgeoPayments();
 app.MapRazorPages();
+app.UseShowgeoScheduling();
 
 app.Run();
 

@@ -16,7 +16,13 @@ namespace Showgeo.Web.Tests.Infrastructure;
 /// </summary>
 public class ShowgeoApp : IAsyncLifetime
 {
+    private readonly string? _sharedDatabase;
     private Factory? _factory;
+
+    public ShowgeoApp() { }
+
+    /// <summary>An instance on a database it neither creates nor drops: several instances can share one.</summary>
+    protected ShowgeoApp(string sharedDatabase) => _sharedDatabase = sharedDatabase;
 
     public string ConnectionString { get; private set; } = "";
     public Uri BaseAddress { get; private set; } = null!;
@@ -29,7 +35,7 @@ public class ShowgeoApp : IAsyncLifetime
     protected virtual string EnvironmentName => "Testing";
 
     /// <summary>Set to run this instance on another instance's database (as a second server behind a load balancer).</summary>
-    protected virtual string? SharedDatabase => null;
+    protected virtual string? SharedDatabase => _sharedDatabase;
 
     /// <summary>Last-resort hook for tests that must add to the host itself (for example a throwing endpoint).</summary>
     protected virtual void ConfigureWebHost(IWebHostBuilder builder) { }

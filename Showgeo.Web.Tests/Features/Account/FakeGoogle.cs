@@ -19,7 +19,7 @@ public sealed class FakeGoogle : IAsyncDisposable
     public const string ClientSecret = "fake-google-secret";
 
     public sealed record User(string Sub, string Name, string Email, bool EmailVerified);
-    public sealed record Authorization(string ClientId, string RedirectUri, string State, string CodeChallenge, string CodeChallengeMethod, string Scope);
+    public sealed record Authorization(string ClientId, string RedirectUri, string State, string CodeChallenge, string CodeChallengeMethod, string Scope, string Prompt);
     private sealed record Grant(string RedirectUri, string CodeChallenge, User User);
 
     private readonly WebApplication _app;
@@ -55,7 +55,7 @@ public sealed class FakeGoogle : IAsyncDisposable
     {
         var q = request.Query;
         var auth = new Authorization(q["client_id"].ToString(), q["redirect_uri"].ToString(), q["state"].ToString(),
-            q["code_challenge"].ToString(), q["code_challenge_method"].ToString(), q["scope"].ToString());
+            q["code_challenge"].ToString(), q["code_challenge_method"].ToString(), q["scope"].ToString(), q["prompt"].ToString());
         Authorizations.Enqueue(auth);
         if (auth.ClientId != ClientId) return Reject("unknown client_id");
         if (q["response_type"] != "code") return Reject("response_type must be code");

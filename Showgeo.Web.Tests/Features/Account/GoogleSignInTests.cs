@@ -1,5 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Google;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Showgeo.Web.Features.Account;
+using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
@@ -69,6 +76,7 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
         Assert.Equal(new Uri(app.BaseAddress, "/signin-google").ToString(), authorization.RedirectUri);
         Assert.Equal("S256", authorization.CodeChallengeMethod);
         Assert.Equal(["email", "openid", "profile"], authorization.Scope.Split(' ').Order());
+        Assert.Equal("select_account", authorization.Prompt);
         Assert.NotEmpty(authorization.State);
     }
 
@@ -164,6 +172,17 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
         Assert.False(await db.Users.AnyAsync(u => u.NormalizedEmail == "STAN@GMAIL.EXAMPLE"));
     }
 
+    [Fact]
+    public async Task Google_sign_in_is_served_by_the_google_authentication_package()
+    {
+        var scheme = await app.Services.GetRequiredService<IAuthenticationSchemeProvider>().GetSchemeAsync("Google");
+
+        Assert.Equal(typeof(GoogleHandler), scheme?.HandlerType);
+        var options = app.Services.GetRequiredService<IOptionsMonitor<GoogleOptions>>().Get("Google");
+        Assert.Equal(CookieSecurePolicy.SameAsRequest, options.CorrelationCookie.SecurePolicy);
+        Assert.Equal(SameSiteMode.Lax, options.CorrelationCookie.SameSite);
+    }
+
     private static async Task<Page> SignInWithGoogleAsync(WebClient client)
     {
         var login = await client.GetAsync("/account/login");
@@ -180,5 +199,29 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
     {
         await using var db = app.CreateDb();
         return await db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleAsync();
+    }
+}
+
+public sealed class GoogleSignInOptionsTests
+{
+    [Theory]
+    [InlineData("id.apps.googleusercontent.com", null, "Google:ClientSecret")]
+    [InlineData(null, "secret", "Google:ClientId")]
+    [InlineData("id.apps.googleusercontent.com", " ", "Google:ClientSecret")]
+    public void Half_a_google_configuration_stops_startup_naming_the_missing_setting(string? id, string? secret, string missing)
+    {
+        var ex = Assert.Throws<RequiredSettingException>(() => new GoogleSignInOptions { ClientId = id, ClientSecret = secret }.Validate());
+        Assert.Equal(missing, ex.Setting);
+    }
+
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("", "", false)]
+    [InlineData("id.apps.googleusercontent.com", "secret", true)]
+    public void Google_is_offered_only_with_both_keys(string? id, string? secret, bool enabled)
+    {
+        var options = new GoogleSignInOptions { ClientId = id, ClientSecret = secret };
+        options.Validate();
+        Assert.Equal(enabled, options.Enabled);
     }
 }

@@ -88,7 +88,7 @@ public sealed class TicketPurchaseTests(ShowgeoApp app) : IClassFixture<ShowgeoA
 
         await using (var db = app.CreateDb())
             await db.Set<Order>().Where(o => o.ReferenceId == a.Event.Id).ExecuteUpdateAsync(s => s.SetProperty(o => o.HoldExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1)));
-        var released = await app.Services.GetRequiredService<HoldReleaseJob>().RunOnceAsync(CancellationToken.None);
+        var released = await app.WithScopeAsync(sp => sp.GetRequiredService<HoldReleaseJob>().RunOnceAsync(CancellationToken.None));
         Assert.Equal(1, released);
 
         await BuyAndPayAsync(late, a.Event.Id, a.Type.Id, 2);

@@ -1,7 +1,6 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Google;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
@@ -16,9 +15,10 @@ public sealed class GoogleSignInOptions
 
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
-    public string AuthorizationEndpoint { get; set; } = "https://accounts.google.com/o/oauth2/v2/auth";
-    public string TokenEndpoint { get; set; } = "https://oauth2.googleapis.com/token";
-    public string UserInformationEndpoint { get; set; } = "https://www.googleapis.com/oauth2/v3/userinfo";
+    /// <summary>Overrides of Google's endpoints (the fake Google in tests); unset keeps the package's defaults.</summary>
+    public string? AuthorizationEndpoint { get; set; }
+    public string? TokenEndpoint { get; set; }
+    public string? UserInformationEndpoint { get; set; }
 
     public bool Enabled => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
@@ -76,7 +76,7 @@ public static class AccountSetup
         google.Validate();
         builder.Services.AddSingleton(Options.Create(google));
         if (google.Enabled)
-            builder.Services.AddAuthentication().AddOAuth(GoogleSignInOptions.Scheme, "Google", o => ConfigureGoogle(o, google));
+            builder.Services.AddAuthentication().AddGoogle(GoogleSignInOptions.Scheme, "Google", o => ConfigureGoogle(o, google));
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
@@ -98,43 +98,25 @@ public static class AccountSetup
         return Task.CompletedTask;
     }
 
-    private static void ConfigureGoogle(Microsoft.AspNetCore.Authentication.OAuth.OAuthOptions o, GoogleSignInOptions google)
+    private static void ConfigureGoogle(GoogleOptions o, GoogleSignInOptions google)
     {
+        // GoogleOptions already sets /signin-google, PKCE, the openid/profile/email scopes, the v3 userinfo call and
+        // the sub/name/email claims; only what Showgeo needs beyond those is set here.
         o.ClientId = google.ClientId!;
         o.ClientSecret = google.ClientSecret!;
-        o.CallbackPath = "/signin-google";
-        o.AuthorizationEndpoint = google.AuthorizationEndpoint;
-        o.TokenEndpoint = google.TokenEndpoint;
-        o.UserInformationEndpoint = google.UserInformationEndpoint;
-        o.UsePkce = true;
+        if (!string.IsNullOrWhiteSpace(google.AuthorizationEndpoint)) o.AuthorizationEndpoint = google.AuthorizationEndpoint;
+        if (!string.IsNullOrWhiteSpace(google.TokenEndpoint)) o.TokenEndpoint = google.TokenEndpoint;
+        if (!string.IsNullOrWhiteSpace(google.UserInformationEndpoint)) o.UserInformationEndpoint = google.UserInformationEndpoint;
         // The default correlation cookie is SameSite=None + always Secure, which plain-http runs (local dev, tests)
         // never send back. Google returns with a top-level GET, so Lax is enough; behind Render's TLS proxy the
         // forwarded https scheme still makes the cookie Secure.
         o.CorrelationCookie.SameSite = SameSiteMode.Lax;
         o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-        o.Scope.Add("openid");
-        o.Scope.Add("profile");
-        o.Scope.Add("email");
         o.SignInScheme = IdentityConstants.ExternalScheme;
         o.AdditionalAuthorizationParameters["prompt"] = "select_account";
-        o.ClaimActions.MapJsonKey(ClaimTypes.NameIdentifier, "sub");
-        o.ClaimActions.MapJsonKey(ClaimTypes.Name, "name");
-        o.ClaimActions.MapJsonKey(ClaimTypes.GivenName, "given_name");
-        o.ClaimActions.MapJsonKey(ClaimTypes.Surname, "family_name");
-        o.ClaimActions.MapJsonKey(ClaimTypes.Email, "email");
-        o.ClaimActions.MapJsonKey(ShowgeoClaims.GooglePicture, "picture");
+        // Not mapped by default. ExternalLogin links an existing account only when Google has verified the address.
         o.ClaimActions.MapJsonKey(ShowgeoClaims.GoogleEmailVerified, "email_verified");
-        o.Events.OnCreatingTicket = async ctx =>
-        {
-            // The generic OAuth handler never calls userinfo itself.
-            using var request = new HttpRequestMessage(HttpMethod.Get, ctx.Options.UserInformationEndpoint);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ctx.AccessToken);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await ctx.Backchannel.SendAsync(request, ctx.HttpContext.RequestAborted);
-            response.EnsureSuccessStatusCode();
-            using var user = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ctx.HttpContext.RequestAborted));
-            ctx.RunClaimActions(user.RootElement);
-        };
+        o.ClaimActions.MapJsonKey(ShowgeoClaims.GooglePicture, "picture");
         o.Events.OnRemoteFailure = ctx =>
         {
             ctx.Response.Redirect("/account/login?external=failed");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Tickets;
 
@@ -21,8 +22,7 @@ public static class TicketingSetup
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<CheckInDesk>();
         builder.Services.AddDomainEventHandler<EventCancelled, RefundCancelledEventOrders>();
-        builder.Services.AddSingleton<HoldReleaseJob>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<HoldReleaseJob>());
+        builder.Services.AddRecurringJob<HoldReleaseJob>(HoldReleaseJob.Name, Cadence.Every(TimeSpan.FromSeconds(tickets.ReleaseIntervalSeconds)));
         return builder;
     }
 }
