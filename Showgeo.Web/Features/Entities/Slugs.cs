@@ -6,6 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Showgeo.Web.Features.Entities;
 
+/// <summary>
+/// The one slug rule for entities, tours and events: how an address is made from a name, what a valid one looks like,
+/// and how a made one steps aside ("-2", "-3"…) when it is taken.
+/// </summary>
 public static partial class Slugs
 {
     public const string Pattern = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -45,6 +49,17 @@ public static partial class Slugs
             var candidate = (wanted.Length + suffix.Length > maxLength ? wanted[..(maxLength - suffix.Length)] : wanted) + suffix;
             if (!taken.Contains(candidate)) return candidate;
         }
+    }
+
+    /// <summary>
+    /// <see cref="FirstFree(string, IReadOnlyCollection{string}, int)"/> over <paramref name="slugs"/> (the column of the
+    /// table the slug is for), reading only the rows that could collide.
+    /// </summary>
+    public static async Task<string> FirstFreeAsync(IQueryable<string> slugs, string wanted, int maxLength, CancellationToken ct)
+    {
+        var prefix = wanted + "-";
+        var taken = await slugs.Where(s => s == wanted || s.StartsWith(prefix)).ToListAsync(ct);
+        return FirstFree(wanted, taken, maxLength);
     }
 
     public static bool IsUniqueViolation(this DbUpdateException ex) =>

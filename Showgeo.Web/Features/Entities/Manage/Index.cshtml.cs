@@ -44,9 +44,7 @@ public sealed class IndexModel(ShowgeoDb db, TimeProvider clock) : PageModel
         }
         else
         {
-            var taken = await db.Set<Entity>().Where(e => e.Slug == slug || e.Slug.StartsWith(slug + "-"))
-                .Select(e => e.Slug).ToListAsync(ct);
-            slug = Slugs.FirstFree(slug, taken, SlugMaxLength);
+            slug = await Slugs.FirstFreeAsync(db.Set<Entity>().Select(e => e.Slug), slug, SlugMaxLength, ct);
         }
 
         var now = clock.GetUtcNow();
