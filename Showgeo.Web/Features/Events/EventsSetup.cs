@@ -12,6 +12,7 @@ public static class EventsSetup
         builder.Services.AddScoped<ViewerCountry>();
         builder.Services.AddScoped<EventLifecycle>();
         builder.Services.AddScoped<EventEditor>();
+        builder.Services.AddScoped<ManagedEventGate>();
         builder.Services.AddScoped<Rsvps>();
         // Every manager page needs a signed-in user; each handler then checks RunEvents on the specific entity.
         builder.Services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Events/Manage"));

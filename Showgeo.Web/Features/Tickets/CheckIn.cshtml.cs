@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Showgeo.Web.Data;
+using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Infrastructure;
 
@@ -9,7 +9,7 @@ namespace Showgeo.Web.Features.Tickets;
 
 /// <summary>Door check-in for one event; any member of the entity (coordinators too) may run it.</summary>
 [Authorize]
-public sealed class CheckInModel(ShowgeoDb db, ManagedEntityGate gate, CheckInDesk desk) : PageModel
+public sealed class CheckInModel(ManagedEventGate gate, CheckInDesk desk) : PageModel
 {
     public ManagedEvent Event { get; private set; } = null!;
     public CheckInResult? Result { get; private set; }
@@ -34,7 +34,7 @@ public sealed class CheckInModel(ShowgeoDb db, ManagedEntityGate gate, CheckInDe
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (denied, ev) = await ManagedEvent.LoadAsync(db, gate, slug, eventId, User, EntityPermission.RunEvents, ct);
+        var (ev, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.RunEvents, ct);
         if (denied is not null) return denied;
         Event = ev!;
         return null;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Events;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Tickets;
@@ -14,7 +15,7 @@ public sealed record ManagedTicket(Guid Id, Guid OrderId, string TypeName, Ticke
 
 /// <summary>Ticket types, orders and refunds for one event (ManageMoney: owners and managers).</summary>
 [Authorize]
-public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
+public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
 {
     // REVIEW: a short list of currencies Stripe settles in; extend when an entity needs another.
     private static readonly HashSet<string> Currencies = ["EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "JPY", "BRL", "MXN", "ZAR", "GHS", "NGN", "KES", "INR", "SGD", "HKD"];
@@ -162,7 +163,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (denied, ev) = await ManagedEvent.LoadAsync(db, gate, slug, eventId, User, EntityPermission.ManageMoney, ct);
+        var (ev, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.ManageMoney, ct);
         if (denied is not null) return denied;
         Event = ev!;
         return null;

@@ -6,7 +6,7 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Events.Manage;
 
-public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEditor editor, EventLifecycle lifecycle) : EventFormPageModel
+public sealed class EditEventModel(ShowgeoDb db, ManagedEventGate gate, EventEditor editor, EventLifecycle lifecycle) : EventFormPageModel
 {
     public Event Event { get; private set; } = null!;
     public List<HistoryRow> History { get; private set; } = [];
@@ -58,15 +58,15 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEd
 
     private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, bool tracked, CancellationToken ct)
     {
-        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        var (managed, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.RunEvents, ct);
         if (denied is not null) return denied;
-        var entity = allowed!;
-        Entity = entity;
-        var query = db.Set<Event>().Where(e => e.Id == eventId && e.EntityId == entity.Id);
+        Entity = managed!.Entity;
+        // The whole row, tracked when the POST is about to change it.
+        var query = db.Set<Event>().Where(e => e.Id == managed.Id);
         var found = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
         if (found is null) return NotFound();
         Event = found;
-        Tours = await editor.ToursAsync(entity.Id, ct);
+        Tours = await editor.ToursAsync(Entity.Id, ct);
         await LoadHistoryAsync(ct);
         return null;
     }
