@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -34,21 +33,25 @@ public static class Htmx
     }
 
     /// <summary>
-    /// After a successful POST that updates one region of a page: htmx gets the region's partial back to swap in,
-    /// a plain form gets a redirect (PRG) with <paramref name="flash"/> shown on the next page.
+    /// After a successful POST that updates one region of a page: htmx gets the region's partial back to swap in
+    /// (the partial shows its own confirmation); anything else gets <see cref="RedirectAfterPost"/> with
+    /// <paramref name="flash"/> shown on the next page.
     /// </summary>
-    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string flash, object? model = null)
+    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string? flash = null, object? model = null)
     {
         page.Response.VaryOnHtmx();
         if (page.Request.WantsFragment())
             return page.Partial(partialName, model ?? page);
-        page.TempData["Flash"] = flash;
-        return page.LocalRedirect(url);
+        return page.RedirectAfterPost(url, flash);
     }
 
-    /// <summary>After a successful POST: a redirect for plain forms (PRG), an HX-Redirect with 200 for htmx.</summary>
-    public static IActionResult RedirectAfterPost(this PageModel page, string url)
+    /// <summary>
+    /// After a successful POST: a redirect for plain forms (PRG), an HX-Redirect with 200 for htmx (htmx ignores
+    /// headers on a 3xx). <paramref name="flash"/>, when given, is shown once on the page redirected to.
+    /// </summary>
+    public static IActionResult RedirectAfterPost(this PageModel page, string url, string? flash = null)
     {
+        if (flash is not null) page.TempData[Flash.Key] = flash;
         if (page.Request.IsHtmx())
         {
             page.Response.HxRedirect(url);
@@ -65,25 +68,7 @@ public static class Htmx
             response.Headers.Append("Vary", "HX-Request");
     }
 
-    public static void HxTrigger(this HttpResponse response, string eventName, object? detail = null)
-    {
-        if (detail is null)
-            response.Headers["HX-Trigger"] = eventName;
-        else
-            response.Headers["HX-Trigger"] = JsonSerializer.Serialize(new Dictionary<string, object> { [eventName] = detail });
-    }
-
     public static void HxRedirect(this HttpResponse response, string url) => response.Headers["HX-Redirect"] = url;
-
-    public static void HxLocation(this HttpResponse response, string url) => response.Headers["HX-Location"] = url;
-
-    public static void HxRefresh(this HttpResponse response) => response.Headers["HX-Refresh"] = "true";
-
-    public static void HxRetarget(this HttpResponse response, string selector) => response.Headers["HX-Retarget"] = selector;
-
-    public static void HxReswap(this HttpResponse response, string swap) => response.Headers["HX-Reswap"] = swap;
-
-    public static void HxPushUrl(this HttpResponse response, string url) => response.Headers["HX-Push-Url"] = url;
 }
 
 /// <summary>

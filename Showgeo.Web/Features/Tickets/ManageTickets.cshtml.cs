@@ -42,7 +42,8 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
     public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct)
     {
         if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
-        Message = TempData["TicketAdmin"] as string;
+        // Shown inside the panel, as the htmx path shows it, rather than at the top of the page.
+        Message = Flash.Take(TempData);
         await LoadAsync(ct);
         return Page();
     }
@@ -127,14 +128,9 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
 
     private async Task<IActionResult> DoneAsync(string message, CancellationToken ct)
     {
-        if (Request.WantsFragment())
-        {
-            Message = message;
-            await LoadAsync(ct);
-            return Partial("_TicketAdmin", this);
-        }
-        TempData["TicketAdmin"] = message;
-        return this.RedirectAfterPost(Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!);
+        Message = message;
+        if (Request.WantsFragment()) await LoadAsync(ct);
+        return this.FragmentOrRedirect("_TicketAdmin", Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!, message);
     }
 
     private async Task<IActionResult> RenderAsync(CancellationToken ct)

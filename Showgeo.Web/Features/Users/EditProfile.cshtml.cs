@@ -97,14 +97,9 @@ public sealed class EditProfileModel(ShowgeoDb db, UserManager<AppUser> users, S
         }
         await signIn.RefreshSignInAsync(user);
 
-        if (!Request.WantsFragment())
-        {
-            TempData["Flash"] = "Your profile was saved.";
-            return this.RedirectAfterPost(Url.Page("/Users/EditProfile")!);
-        }
         Load(user);
         ProfileSaved = "Your profile was saved.";
-        return this.PageOrPartial("_ProfileForm");
+        return this.FragmentOrRedirect("_ProfileForm", Url.Page("/Users/EditProfile")!, ProfileSaved);
     }
 
     public async Task<IActionResult> OnPostAvatarAsync(IFormFile? avatar)
@@ -143,14 +138,9 @@ public sealed class EditProfileModel(ShowgeoDb db, UserManager<AppUser> users, S
 
     private IActionResult AvatarDone(AppUser user, string message)
     {
-        if (!Request.WantsFragment())
-        {
-            TempData["Flash"] = message;
-            return this.RedirectAfterPost(Url.Page("/Users/EditProfile")!);
-        }
         Load(user);
         AvatarMessage = message;
-        return this.PageOrPartial("_AvatarForm");
+        return this.FragmentOrRedirect("_AvatarForm", Url.Page("/Users/EditProfile")!, message);
     }
 
     private async Task<AppUser?> CurrentUserAsync()

@@ -62,8 +62,7 @@ public sealed class IndexModel(ShowgeoDb db, TimeProvider clock) : PageModel
             db.ChangeTracker.Clear();
             return await SlugTakenAsync(slug, ct);
         }
-        TempData["Flash"] = $"{entity.Name} is ready. You are its owner.";
-        return this.RedirectAfterPost(Url.Page("/Entities/Manage/Dashboard", new { slug })!);
+        return this.RedirectAfterPost(Url.Page("/Entities/Manage/Dashboard", new { slug })!, $"{entity.Name} is ready. You are its owner.");
     }
 
     private async Task<IActionResult> SlugTakenAsync(string slug, CancellationToken ct)

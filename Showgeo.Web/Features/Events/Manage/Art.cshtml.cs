@@ -44,16 +44,14 @@ public sealed class EventArtModel(ShowgeoDb db, ManagedEventGate gate, AssetServ
             return this.PageOrPartial("_ArtForm");
         }
         if (previous is { } old) await assets.DeleteAsync(old, ct);
-        TempData["Flash"] = "Event art saved.";
-        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!);
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!, "Event art saved.");
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(string slug, Guid eventId, CancellationToken ct)
     {
         if (await LoadAsync(slug, eventId, ct) is { } denied) return denied;
         if (ArtAssetId is { } id) await assets.DeleteAsync(id, ct);
-        TempData["Flash"] = "Event art removed.";
-        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!);
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!, "Event art removed.");
     }
 
     private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, CancellationToken ct)

@@ -31,8 +31,7 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEventGate gate, EventEdi
         if (!ModelState.IsValid || !await editor.TryApplyAsync(Input, Event, Entity.Id, ModelState, ct)
             || !await editor.TrySaveAsync(ModelState, Event.Slug, ct))
             return this.PageOrPartial("_EventForm");
-        TempData["Flash"] = "Event saved.";
-        return this.RedirectAfterPost(FormUrl);
+        return this.RedirectAfterPost(FormUrl, "Event saved.");
     }
 
     /// <param name="from">The phase the manager saw when clicking, so a stale or repeated click changes nothing.</param>
@@ -44,10 +43,7 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEventGate gate, EventEdi
             ? await lifecycle.ChangeAsync(Event.Id, fromPhase, toPhase, User, note, ct)
             : PhaseChangeResult.Refused("Unknown phase.", Event.Phase);
         if (result.Succeeded && !Request.WantsFragment())
-        {
-            TempData["Flash"] = result.Error is null ? $"The event is now {result.Phase}." : result.Error;
-            return this.RedirectAfterPost(FormUrl);
-        }
+            return this.RedirectAfterPost(FormUrl, result.Error ?? $"The event is now {result.Phase}.");
         PhaseError = result.Error;
         Event.Phase = result.Phase;
         Input = EventInput.From(Event);

@@ -53,8 +53,8 @@ public sealed class IndexModel(ShowgeoDb db, ManagedEntityGate gate, TimeProvide
             db.ChangeTracker.Clear();
             return await SlugTakenAsync(wanted!, ct);
         }
-        TempData["Flash"] = $"Tour \"{tour.Name}\" created. Now add its stops.";
-        return this.RedirectAfterPost(Url.Page("/Tours/Manage/Edit", new { slug, tourSlug = tour.Slug })!);
+        return this.RedirectAfterPost(Url.Page("/Tours/Manage/Edit", new { slug, tourSlug = tour.Slug })!,
+            $"Tour \"{tour.Name}\" created. Now add its stops.");
     }
 
     private async Task<IActionResult> SlugTakenAsync(string wanted, CancellationToken ct)
