@@ -1,13 +1,10 @@
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Account;
 using Showgeo.Web.Features.Assets;
-using Showgeo.Web.Features.Discovery;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
 using Showgeo.Web.Features.Tickets;
-using Showgeo.Web.Features.Tours;
-using Showgeo.Web.Features.Users;
 using Showgeo.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,12 +12,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
-builder.AddShowgeoUsers();
 builder.AddShowgeoEntities();
 builder.AddShowgeoFollow();
-builder.AddShowgeoTours();
 builder.AddShowgeoAssets();
-builder.AddShowgeoDiscovery();
 builder.AddShowgeoEvents();
 builder.AddShowgeoTicketing();
 
@@ -28,13 +22,7 @@ var app = builder.Build();
 
 app.UseShowgeoPipeline();
 app.MapShowgeoHealth();
-app.MapShowgeoUsers();
-app.MapShowgeoEntities();
-app.MapShowgeoFollow();
-app.MapShowgeoTours();
 app.MapShowgeoAssets();
-app.MapShowgeoDiscovery();
-app.MapShowgeoEvents();
 app.MapShowgeoTicketing();
 app.MapRazorPages();
 

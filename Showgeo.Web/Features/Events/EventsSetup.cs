@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Showgeo.Web.Features.Events;
 
-/// <summary>Wires the Events feature: services here, endpoints in Map...</summary>
+/// <summary>Wires the Events feature: geo options, lifecycle, editor, RSVPs and the event gate.</summary>
 public static class EventsSetup
 {
     public static WebApplicationBuilder AddShowgeoEvents(this WebApplicationBuilder builder)
@@ -17,10 +17,5 @@ public static class EventsSetup
         // Every manager page needs a signed-in user; each handler then checks RunEvents on the specific entity.
         builder.Services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Events/Manage"));
         return builder;
-    }
-
-    public static WebApplication MapShowgeoEvents(this WebApplication app)
-    {
-        return app;
     }
 }

@@ -5,7 +5,7 @@ namespace Showgeo.Web.Features.Payments;
 public sealed class StripeOptions
 {
     public const string Section = "Stripe";
-    /// <summary>Pinned so request and webhook payload shapes never change under us (TECH-NOTES §2.1).</summary>
+    /// <summary>Pinned so request and webhook payload shapes never change under us (https://docs.stripe.com/api/versioning).</summary>
     public const string PinnedApiVersion = "2026-07-29.dahlia";
 
     public string? SecretKey { get; set; }

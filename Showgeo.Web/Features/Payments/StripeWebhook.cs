@@ -9,7 +9,7 @@ using Showgeo.Web.Features.Tickets;
 
 namespace Showgeo.Web.Features.Payments;
 
-/// <summary>Stripe-Signature verification exactly as TECH-NOTES §2.3 (stripe-dotnet EventUtility).</summary>
+/// <summary>Stripe-Signature verification as documented at https://docs.stripe.com/webhooks#verify-manually (what stripe-dotnet's EventUtility does).</summary>
 public static class StripeSignature
 {
     public enum Result { Valid, MissingHeader, Malformed, Mismatch, Stale }
