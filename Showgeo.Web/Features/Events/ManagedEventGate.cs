@@ -7,9 +7,8 @@ using Showgeo.Web.Features.Entities;
 namespace Showgeo.Web.Features.Events;
 
 /// <summary>The event a back-office page works on, with the entity that runs it and the viewer's role there.</summary>
-public sealed record ManagedEvent(ManagedEntity Entity, Guid Id, string Slug, string Title, EventPhase Phase, Guid? ArtAssetId)
+public sealed record ManagedEvent(ManagedEntity Entity, Guid Id, string Title, Guid? ArtAssetId)
 {
-    public Guid EntityId => Entity.Id;
     public string EntitySlug => Entity.Slug;
 }
 
@@ -29,10 +28,10 @@ public sealed class ManagedEventGate(ShowgeoDb db, ManagedEntityGate entities)
         if (denied is not null) return new(null, denied);
         var ev = await db.Set<Event>().AsNoTracking()
             .Where(e => e.Id == eventId && e.EntityId == entity!.Id)
-            .Select(e => new { e.Id, e.Slug, e.Title, e.Phase, e.ArtAssetId })
+            .Select(e => new { e.Id, e.Title, e.ArtAssetId })
             .SingleOrDefaultAsync(ct);
         return ev is null
             ? new(null, new NotFoundResult())
-            : new(new ManagedEvent(entity!, ev.Id, ev.Slug, ev.Title, ev.Phase, ev.ArtAssetId), null);
+            : new(new ManagedEvent(entity!, ev.Id, ev.Title, ev.ArtAssetId), null);
     }
 }

@@ -15,7 +15,6 @@ public sealed class EventArtModel(ShowgeoDb db, ManagedEventGate gate, AssetServ
     public ManagedEntity Entity => Event.Entity;
     public Guid EventId => Event.Id;
     public string EventTitle => Event.Title;
-    public string EventSlug => Event.Slug;
     public Guid? ArtAssetId => Event.ArtAssetId;
     public string? Error { get; private set; }
 
