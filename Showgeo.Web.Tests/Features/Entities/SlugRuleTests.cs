@@ -46,6 +46,14 @@ public sealed class SlugRuleTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     public void Accented_latin_letters_lose_their_accents_and_everything_else_becomes_single_hyphens(string name, string slug) =>
         Assert.Equal(slug, Slugs.From(name, 80));
 
+    [Fact]
+    public void A_made_address_that_steps_aside_at_the_length_limit_stays_valid()
+    {
+        // Cut to fit "-2", "bach-choir" would end in a hyphen and become "bach--2".
+        Assert.Equal("bach-2", Slugs.FirstFree("bach-choir", ["bach-choir"], 7));
+        Assert.Equal("bach-c-2", Slugs.FirstFree("bach-choir", ["bach-choir"], 8));
+    }
+
     private static async Task<string> CreateEntityAsync(WebClient client)
     {
         var manage = await client.GetAsync("/manage");

@@ -61,7 +61,7 @@ public static partial class Slugs
         for (var n = 2; ; n++)
         {
             var suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-            var candidate = (wanted.Length + suffix.Length > maxLength ? wanted[..(maxLength - suffix.Length)] : wanted) + suffix;
+            var candidate = (wanted.Length + suffix.Length > maxLength ? wanted[..(maxLength - suffix.Length)].TrimEnd('-') : wanted) + suffix;
             if (!taken.Contains(candidate)) return candidate;
         }
     }
