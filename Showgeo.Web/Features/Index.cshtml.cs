@@ -11,15 +11,11 @@ public sealed class IndexModel(ShowgeoDb db, TimeProvider clock, Follow.ViewerFo
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        Upcoming = await EventCard.Project(db.Set<Event>().AsNoTracking()
-                .Where(e => e.Visibility == EventVisibility.Public
-                            && (e.Phase == EventPhase.Pre || e.Phase == EventPhase.Live)
-                            && e.EndsAt >= now
-                            && e.Entity!.SuspendedAt == null)
+        var cards = await EventCard.Project(db.Set<Event>().AsNoTracking()
+                .Listed().Upcoming(clock.GetUtcNow())
                 .OrderBy(e => e.StartsAt))
             .Take(12)
             .ToListAsync(ct);
-        await follows.LoadAsync(Upcoming.Select(e => e.EntityId), ct);
+        Upcoming = await EventCard.WithFollowButtonsAsync(cards, follows, Request.Path + Request.QueryString, ct);
     }
 }

@@ -14,10 +14,19 @@ namespace Showgeo.Web.Infrastructure;
 public static class HtmxPages
 {
     /// <summary>A fragment is wanted only by a non-boosted htmx request that is not restoring history.</summary>
-    public static bool WantsFragment(this HttpRequest request) =>
-        // REVIEW: the package reads HX-Boosted and HX-History-Restore-Request with Convert.ChangeType, so a hand-made
-        // request with a value other than true/false ends in a 500; htmx itself only ever sends "true".
-        request.IsHtmxNonBoosted() && !request.IsHtmxHistoryRestoreRequest();
+    public static bool WantsFragment(this HttpRequest request)
+    {
+        try
+        {
+            return request.IsHtmxNonBoosted() && !request.IsHtmxHistoryRestoreRequest();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException)
+        {
+            // The package converts HX-Boosted and HX-History-Restore-Request with Convert.ChangeType, which throws on a
+            // hand-made value other than true/false (htmx only ever sends "true"): answer such a request with the page.
+            return false;
+        }
+    }
 
     /// <summary>
     /// Returns the named partial for a non-boosted htmx request, otherwise the whole page. Always varies on HX-Request
@@ -32,25 +41,26 @@ public static class HtmxPages
     }
 
     /// <summary>
-    /// After a successful POST that updates one region of a page: htmx gets the region's partial back to swap in,
-    /// a plain form gets a redirect (PRG) with <paramref name="flash"/>, if any, shown on the next page.
+    /// After a successful POST that updates one region of a page: htmx gets the region's partial back to swap in
+    /// (the partial shows its own confirmation); anything else gets <see cref="RedirectAfterPost"/> with
+    /// <paramref name="flash"/> shown on the next page.
     /// </summary>
-    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string? flash, object? model = null)
+    public static IActionResult FragmentOrRedirect(this PageModel page, string partialName, string url, string? flash = null, object? model = null)
     {
         VaryOnHtmx(page.Response);
         if (page.Request.WantsFragment())
             return page.Partial(partialName, model ?? page);
-        if (flash is not null) page.TempData["Flash"] = flash;
-        return page.LocalRedirect(url);
+        return page.RedirectAfterPost(url, flash);
     }
 
     /// <summary>
-    /// After a successful POST: a redirect for plain forms (PRG); for htmx an HX-Redirect with status 200, because
-    /// htmx does not act on the headers of a 3xx (https://htmx.org/reference/#response_headers).
+    /// After a successful POST: a redirect for plain forms (PRG), an HX-Redirect with 200 for htmx (htmx ignores
+    /// headers on a 3xx). <paramref name="flash"/>, when given, is shown once on the page redirected to.
     /// </summary>
-    public static IActionResult RedirectAfterPost(this PageModel page, string url)
+    public static IActionResult RedirectAfterPost(this PageModel page, string url, string? flash = null)
     {
         VaryOnHtmx(page.Response);
+        if (flash is not null) page.TempData[Flash.Key] = flash;
         if (page.Request.IsHtmx())
         {
             page.Response.Htmx(h => h.Redirect(url));

@@ -224,7 +224,7 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
             ["Input.Links"] = "javascript:alert(1)", ["Input.Country"] = "Britain",
         });
         Assert.Contains("is not a web address", bad.Text);
-        Assert.Contains("two-letter country code", bad.Text);
+        Assert.Contains("'BRITAIN' is not a two-letter ISO country code", bad.Text);
         Assert.Equal(before, await app.SnapshotAsync());
 
         var good = await client.SubmitAsync(edit.Document, "#edit-profile-form", new Dictionary<string, string>

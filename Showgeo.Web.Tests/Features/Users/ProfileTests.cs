@@ -69,7 +69,7 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
     [InlineData("admin", "", "is reserved")]
     [InlineData("ab", "", "3 to 30 characters")]
     [InlineData("no-dashes", "", "3 to 30 characters")]
-    [InlineData("fine_handle", "XX", "two-letter ISO code")]
+    [InlineData("fine_handle", "XX", "'XX' is not a two-letter ISO country code")]
     public async Task Invalid_handle_or_country_is_refused_with_a_reason(string handle, string country, string message)
     {
         var email = $"bad{handle}{country}@example.com".Replace("-", "");

@@ -13,7 +13,6 @@ public sealed class LogoutModel(SignInManager<AppUser> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         await signIn.SignOutAsync();
-        TempData["Flash"] = "You are signed out.";
-        return this.RedirectAfterPost("/");
+        return this.RedirectAfterPost("/", "You are signed out.");
     }
 }

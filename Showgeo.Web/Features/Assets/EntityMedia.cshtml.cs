@@ -100,13 +100,8 @@ public sealed class EntityMediaModel(ShowgeoDb db, ManagedEntityGate gate, Asset
 
     private async Task<IActionResult> DoneAsync(string message)
     {
-        if (!Request.WantsFragment())
-        {
-            TempData["Flash"] = message;
-            return this.RedirectAfterPost(Url.Page("/Assets/EntityMedia", new { slug = Slug })!);
-        }
         Message = message;
-        await LoadAsync();
-        return this.PageOrPartial("_MediaPanel");
+        if (Request.WantsFragment()) await LoadAsync();
+        return this.FragmentOrRedirect("_MediaPanel", Url.Page("/Assets/EntityMedia", new { slug = Slug })!, message);
     }
 }

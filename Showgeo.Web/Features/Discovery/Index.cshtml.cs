@@ -36,7 +36,7 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
             return this.PageOrPartial("_Results");
         }
 
-        var events = Upcoming(clock.GetUtcNow());
+        var events = db.Set<Event>().AsNoTracking().Listed().Upcoming(clock.GetUtcNow());
         events = ApplyFilters(events, Filters);
         if (Filters.HasPoint)
         {
@@ -53,17 +53,10 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
             .Take(DiscoveryFilters.PageSize + 1)
             .ToListAsync(ct);
         HasNext = rows.Count > DiscoveryFilters.PageSize;
-        Results = rows.Take(DiscoveryFilters.PageSize).ToList();
-        await follows.LoadAsync(Results.Select(r => r.EntityId), ct);
+        Results = await EventCard.WithFollowButtonsAsync(rows.Take(DiscoveryFilters.PageSize).ToList(), follows,
+            Request.Path + Request.QueryString, ct);
         return this.PageOrPartial("_Results");
     }
-
-    private IQueryable<Event> Upcoming(DateTimeOffset now) =>
-        db.Set<Event>().AsNoTracking().Where(e =>
-            e.Visibility == EventVisibility.Public
-            && (e.Phase == EventPhase.Pre || e.Phase == EventPhase.Live)
-            && e.EndsAt >= now
-            && e.Entity!.SuspendedAt == null);
 
     private IQueryable<Event> ApplyFilters(IQueryable<Event> events, DiscoveryFilters f)
     {

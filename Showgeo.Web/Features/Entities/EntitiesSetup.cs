@@ -3,7 +3,7 @@ using Showgeo.Web.Features.Account;
 
 namespace Showgeo.Web.Features.Entities;
 
-/// <summary>Wires the Entities feature: services here, endpoints in Map...</summary>
+/// <summary>Wires the Entities feature: access checks, the back-office gate, and sign-in for the back-office folders.</summary>
 public static class EntitiesSetup
 {
     public static WebApplicationBuilder AddShowgeoEntities(this WebApplicationBuilder builder)
@@ -19,10 +19,5 @@ public static class EntitiesSetup
             o.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
         });
         return builder;
-    }
-
-    public static WebApplication MapShowgeoEntities(this WebApplication app)
-    {
-        return app;
     }
 }

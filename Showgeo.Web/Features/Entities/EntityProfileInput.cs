@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Showgeo.Web.Features.Events;
 
 namespace Showgeo.Web.Features.Entities;
 
@@ -47,9 +48,9 @@ public sealed class EntityProfileInput
             if (link.Length > 300 || !Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 state.AddModelError($"{prefix}.Links", $"\"{Shorten(link)}\" is not a web address (start it with https://).");
         }
-        var country = NormalizedCountry();
-        if (country is not null && (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)))
-            state.AddModelError($"{prefix}.Country", "Use the two-letter country code, like GB or US.");
+        var country = IsoCountries.Normalize(Country);
+        if (country is not null && !IsoCountries.IsValid(country))
+            state.AddModelError($"{prefix}.Country", IsoCountries.NotACountry(country));
     }
 
     public void ApplyTo(Entity e)
@@ -60,7 +61,7 @@ public sealed class EntityProfileInput
         e.Genres = ParsedGenres();
         e.Links = ParsedLinks();
         e.City = string.IsNullOrWhiteSpace(City) ? null : City.Trim();
-        e.Country = NormalizedCountry();
+        e.Country = IsoCountries.Normalize(Country);
     }
 
     private string[] ParsedGenres() =>
@@ -70,8 +71,6 @@ public sealed class EntityProfileInput
     private string[] ParsedLinks() =>
         (Links ?? "").Split(['\n', '\r', ' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Distinct().ToArray();
-
-    private string? NormalizedCountry() => string.IsNullOrWhiteSpace(Country) ? null : Country.Trim().ToUpperInvariant();
 
     private static string Shorten(string s) => s.Length > 40 ? s[..40] + "…" : s;
 }

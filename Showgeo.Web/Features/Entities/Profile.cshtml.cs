@@ -35,16 +35,10 @@ public sealed class EntityProfileModel(ShowgeoDb db, ViewerFollows follows, Time
         Entity = entity;
 
         var now = clock.GetUtcNow();
-        var shown = db.Set<Event>().AsNoTracking()
-            .Where(e => e.EntityId == entity.Id && e.Visibility == EventVisibility.Public
-                        && e.Phase != EventPhase.Draft && e.Phase != EventPhase.Cancelled);
-        Upcoming = await EventCard.Project(shown
-                .Where(e => e.EndsAt >= now && (e.Phase == EventPhase.Pre || e.Phase == EventPhase.Live))
-                .OrderBy(e => e.StartsAt).ThenBy(e => e.Id))
+        var shown = db.Set<Event>().AsNoTracking().Where(e => e.EntityId == entity.Id).Listed();
+        var upcoming = await EventCard.Project(shown.Upcoming(now).OrderBy(e => e.StartsAt).ThenBy(e => e.Id))
             .Take(EventsShown).ToListAsync(ct);
-        Past = await EventCard.Project(shown
-                .Where(e => e.EndsAt < now || e.Phase == EventPhase.Post)
-                .OrderByDescending(e => e.StartsAt).ThenBy(e => e.Id))
+        var past = await EventCard.Project(shown.Past(now).OrderByDescending(e => e.StartsAt).ThenBy(e => e.Id))
             .Take(EventsShown).ToListAsync(ct);
         Tours = await db.Set<Tour>().AsNoTracking()
             .Where(t => t.EntityId == entity.Id)
@@ -52,9 +46,11 @@ public sealed class EntityProfileModel(ShowgeoDb db, ViewerFollows follows, Time
             .Select(t => new TourLink(t.Slug, t.Name))
             .ToListAsync(ct);
 
-        await follows.LoadAsync([entity.Id], ct);
-        Follow = new FollowButton(entity.Id, entity.Name, entity.FollowerCount, await follows.IsFollowingAsync(entity.Id, ct),
-            follows.ViewerId is not null, Request.Path + Request.QueryString);
+        // Every card here is this entity's, and the page shows its button once, at the top.
+        var here = Request.Path + Request.QueryString;
+        Follow = await follows.ButtonAsync(entity.Id, entity.Name, entity.FollowerCount, here, ct);
+        Upcoming = await EventCard.WithFollowButtonsAsync(upcoming, follows, here, ct, shownElsewhere: entity.Id);
+        Past = await EventCard.WithFollowButtonsAsync(past, follows, here, ct, shownElsewhere: entity.Id);
         return Page();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Features.Tours;
 using Showgeo.Web.Infrastructure;
 
@@ -12,7 +13,7 @@ namespace Showgeo.Web.Features.Events;
 /// The public event page. Visibility: drafts exist only for the entity's team (404 for everyone else); unlisted
 /// events open by link; followers-only events show their content to followers and the team, and a follow hint to others.
 /// </summary>
-public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps, ViewerCountry viewerCountry) : PageModel
+public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps, ViewerCountry viewerCountry, TicketQueries tickets) : PageModel
 {
     public Event Event { get; private set; } = null!;
     public string EntityName { get; private set; } = "";
@@ -26,6 +27,8 @@ public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps,
     public RsvpStatus? MyRsvp { get; private set; }
     public string? RsvpMessage { get; private set; }
     public bool RegionBlocked { get; private set; }
+    /// <summary>The ticket section; null when the event sells no tickets (or is a draft).</summary>
+    public TicketFormView? Tickets { get; private set; }
     public bool SignedIn => EntityAccess.UserId(User) is not null;
     public bool RsvpOpen => Event.IsFree && Event.Phase is EventPhase.Pre or EventPhase.Live;
 
@@ -101,6 +104,12 @@ public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps,
         {
             Counts = await rsvps.CountsAsync(Event.Id, ct);
             if (userId is { } me) MyRsvp = await rsvps.MineAsync(Event.Id, me, ct);
+        }
+        // Only the whole page shows the ticket section; an htmx fragment (the RSVP box) does not.
+        if (!Request.WantsFragment() && await tickets.FormAsync(Event.Id, ct) is { Types.Count: > 0 } form)
+        {
+            form.SignedIn = SignedIn;
+            Tickets = form;
         }
         return true;
     }

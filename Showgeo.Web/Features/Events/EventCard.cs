@@ -1,3 +1,5 @@
+using Showgeo.Web.Features.Follow;
+
 namespace Showgeo.Web.Features.Events;
 
 /// <summary>What an event card shows, projected in one query wherever events are listed.</summary>
@@ -10,8 +12,28 @@ public sealed record EventCard(
         events.Select(e => new EventCard(e.Id, e.Slug, e.Title, e.StartsAt, e.TimeZone, e.VenueName, e.City, e.Country,
             e.IsOnline, e.Genres, e.Phase, e.EntityId, e.Entity!.Name, e.Entity.Slug, e.Entity.FollowerCount));
 
+    /// <summary>The follow button for the card's entity; null where the page already shows that entity's own button.</summary>
+    public FollowButton? Follow { get; init; }
+
     /// <summary>Start time in the venue's own zone, which is what a ticket-holder plans around.</summary>
     public string LocalStart => EventTime.Format(StartsAt, TimeZone);
+
+    /// <summary>
+    /// Gives each card its follow button with one query for the whole list, whatever its length.
+    /// <paramref name="shownElsewhere"/> is an entity whose button the page already shows (its own profile page).
+    /// </summary>
+    public static async Task<IReadOnlyList<EventCard>> WithFollowButtonsAsync(IReadOnlyList<EventCard> cards, ViewerFollows follows,
+        string returnUrl, CancellationToken ct, Guid? shownElsewhere = null)
+    {
+        await follows.LoadAsync(cards.Select(c => c.EntityId), ct);
+        var withButtons = new List<EventCard>(cards.Count);
+        foreach (var card in cards)
+            withButtons.Add(card.EntityId == shownElsewhere ? card : card with
+            {
+                Follow = await follows.ButtonAsync(card.EntityId, card.EntityName, card.EntityFollowerCount, returnUrl, ct),
+            });
+        return withButtons;
+    }
 }
 
 public static class EventTime

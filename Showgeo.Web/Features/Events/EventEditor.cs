@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Showgeo.Web.Data;
+using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Tours;
 
 namespace Showgeo.Web.Features.Events;
@@ -82,6 +83,8 @@ public sealed partial class EventEditor(ShowgeoDb db)
 {
     public const int MaxGenres = 10;
     public const int MaxGenreLength = 40;
+    public const int SlugMinLength = 3;
+    public const int SlugMaxLength = 120;
     private const string Prefix = "Input.";
 
     public Task<List<TourOption>> ToursAsync(Guid entityId, CancellationToken ct) =>
@@ -91,11 +94,16 @@ public sealed partial class EventEditor(ShowgeoDb db)
     /// <summary>Checks everything the annotations cannot, then copies the values onto <paramref name="target"/>.</summary>
     public async Task<bool> TryApplyAsync(EventInput input, Event target, Guid entityId, ModelStateDictionary errors, CancellationToken ct)
     {
-        var slug = string.IsNullOrWhiteSpace(input.Slug) ? Slugify(input.Title) : input.Slug.Trim().ToLowerInvariant();
-        if (slug.Length < 3 || slug.Length > 120 || !SlugPattern().IsMatch(slug))
+        // An address the organiser typed must be free; one made from the title steps aside like an entity's or a tour's.
+        var asked = !string.IsNullOrWhiteSpace(input.Slug);
+        var slug = asked ? input.Slug!.Trim().ToLowerInvariant() : Slugs.From(input.Title, SlugMaxLength);
+        var otherEvents = db.Set<Event>().Where(e => e.Id != target.Id).Select(e => e.Slug);
+        if (slug.Length < SlugMinLength || slug.Length > SlugMaxLength || !Slugs.IsValid(slug))
             errors.AddModelError(Prefix + nameof(input.Slug),
-                "The address may use lower-case letters, digits and single hyphens, 3 to 120 characters.");
-        else if (await db.Set<Event>().AnyAsync(e => e.Slug == slug && e.Id != target.Id, ct))
+                $"The address may use lower-case letters, digits and single hyphens, {SlugMinLength} to {SlugMaxLength} characters.");
+        else if (!asked)
+            slug = await Slugs.FirstFreeAsync(otherEvents, slug, SlugMaxLength, ct);
+        else if (await otherEvents.AnyAsync(s => s == slug, ct))
             errors.AddModelError(Prefix + nameof(input.Slug), $"The address '{slug}' is already used by another event. Choose another.");
 
         DateTimeOffset? starts = null, ends = null;
@@ -111,9 +119,9 @@ public sealed partial class EventEditor(ShowgeoDb db)
 
         var venue = Clean(input.VenueName);
         var city = Clean(input.City);
-        var country = Clean(input.Country)?.ToUpperInvariant();
+        var country = IsoCountries.Normalize(input.Country);
         if (country is not null && !IsoCountries.IsValid(country))
-            errors.AddModelError(Prefix + nameof(input.Country), $"'{country}' is not a two-letter ISO country code (e.g. GB, DE, US).");
+            errors.AddModelError(Prefix + nameof(input.Country), IsoCountries.NotACountry(country));
         if (venue is null && !input.IsOnline)
             errors.AddModelError(Prefix + nameof(input.VenueName), "Give a venue, mark the event as online, or both.");
         if (venue is not null && (city is null || country is null))
@@ -198,18 +206,6 @@ public sealed partial class EventEditor(ShowgeoDb db)
     }
 
     private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    public static string Slugify(string title)
-    {
-        var s = NonSlug().Replace(title.Trim().ToLowerInvariant(), "-").Trim('-');
-        return s.Length > 120 ? s[..120].TrimEnd('-') : s;
-    }
-
-    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    private static partial Regex SlugPattern();
-
-    [GeneratedRegex("[^a-z0-9]+")]
-    private static partial Regex NonSlug();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhiteSpace();

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Showgeo.Web.Features.Events;
 
-/// <summary>Wires the Events feature: services here, endpoints in Map...</summary>
+/// <summary>Wires the Events feature: geo options, lifecycle, editor, RSVPs and the event gate.</summary>
 public static class EventsSetup
 {
     public static WebApplicationBuilder AddShowgeoEvents(this WebApplicationBuilder builder)
@@ -12,14 +12,10 @@ public static class EventsSetup
         builder.Services.AddScoped<ViewerCountry>();
         builder.Services.AddScoped<EventLifecycle>();
         builder.Services.AddScoped<EventEditor>();
+        builder.Services.AddScoped<ManagedEventGate>();
         builder.Services.AddScoped<Rsvps>();
         // Every manager page needs a signed-in user; each handler then checks RunEvents on the specific entity.
         builder.Services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizeFolder("/Events/Manage"));
         return builder;
-    }
-
-    public static WebApplication MapShowgeoEvents(this WebApplication app)
-    {
-        return app;
     }
 }

@@ -1,8 +1,9 @@
 namespace Showgeo.Web.Features.Events;
 
 /// <summary>
-/// The 249 officially assigned ISO 3166-1 alpha-2 codes. Listed here because the app runs with invariant
-/// globalization, where <c>RegionInfo</c> cannot validate them.
+/// The one country list: the 249 officially assigned ISO 3166-1 alpha-2 codes, used by profiles, entities, events and
+/// the viewer's country. Listed here because the app runs with invariant globalization, where <c>RegionInfo</c> cannot
+/// validate them.
 /// </summary>
 public static class IsoCountries
 {
@@ -23,6 +24,15 @@ public static class IsoCountries
         VN VU WF WS YE YT ZA ZM ZW
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
 
+    /// <summary>Every code, in alphabetical order (for a form's suggestions).</summary>
+    public static readonly IReadOnlyList<string> All = Codes.Order(StringComparer.Ordinal).ToArray();
+
     /// <summary>True for an upper-case assigned code such as <c>GB</c>; user-assigned codes (XX, T1) are not countries.</summary>
     public static bool IsValid(string? code) => code is { Length: 2 } && Codes.Contains(code);
+
+    /// <summary>Upper-cased and trimmed; null when blank. Check the result with <see cref="IsValid"/>.</summary>
+    public static string? Normalize(string? code) => string.IsNullOrWhiteSpace(code) ? null : code.Trim().ToUpperInvariant();
+
+    /// <summary>What a form says about a country field holding <paramref name="code"/> (already normalized).</summary>
+    public static string NotACountry(string code) => $"'{code}' is not a two-letter ISO country code (e.g. GB, DE, US).";
 }

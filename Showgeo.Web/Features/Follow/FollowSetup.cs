@@ -1,6 +1,6 @@
 namespace Showgeo.Web.Features.Follow;
 
-/// <summary>Wires the Follow feature: services here, endpoints in Map...</summary>
+/// <summary>Wires the Follow feature: the viewer's follows and the writer that keeps follower counts exact.</summary>
 public static class FollowSetup
 {
     public static WebApplicationBuilder AddShowgeoFollow(this WebApplicationBuilder builder)
@@ -9,10 +9,5 @@ public static class FollowSetup
         builder.Services.AddScoped<ViewerFollows>();
         builder.Services.AddScoped<FollowWriter>();
         return builder;
-    }
-
-    public static WebApplication MapShowgeoFollow(this WebApplication app)
-    {
-        return app;
     }
 }

@@ -28,6 +28,10 @@ public sealed class ViewerFollows(ShowgeoDb db, IHttpContextAccessor http)
         _followed.UnionWith(followed);
     }
 
+    /// <summary>The follow button for one entity as this viewer sees it; answers from memory after <see cref="LoadAsync"/>.</summary>
+    public async Task<FollowButton> ButtonAsync(Guid entityId, string entityName, int followerCount, string returnUrl, CancellationToken ct = default) =>
+        new(entityId, entityName, followerCount, await IsFollowingAsync(entityId, ct), ViewerId is not null, returnUrl);
+
     /// <summary>
     /// Answers from what <see cref="LoadAsync"/> fetched. A page that forgot to preload still shows the right state,
     /// at the price of one query per entity.

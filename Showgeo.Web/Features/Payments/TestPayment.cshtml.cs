@@ -27,13 +27,12 @@ public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, Or
         if (!await LoadAsync(orderId, ct)) return NotFound();
         var outcome = await fulfilment.MarkPaidAsync(new PaymentNotice("local", $"pay:{orderId}", "local.paid", orderId,
             PaymentId: $"local_pi_{orderId:N}", AmountMinor: Order.TotalMinor, Currency: Order.Currency), ct);
-        TempData["Flash"] = outcome switch
+        return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId), outcome switch
         {
             FulfilmentOutcome.Fulfilled or FulfilmentOutcome.Duplicate or FulfilmentOutcome.AlreadyPaid => "Payment received. Your tickets are in your wallet.",
             FulfilmentOutcome.RefundedNoSeats => "Your hold had expired and the seats were sold, so the payment was refunded.",
             _ => "The payment could not be applied to this order.",
-        };
-        return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId));
+        });
     }
 
     public Task<IActionResult> OnPostFailAsync(Guid orderId, CancellationToken ct) =>
@@ -46,8 +45,7 @@ public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, Or
     {
         if (!await LoadAsync(orderId, ct)) return NotFound();
         await fulfilment.ReleaseAsync(orderId, status, new PaymentNotice("local", $"{kind}:{orderId}", $"local.{kind}", orderId), ct);
-        TempData["Flash"] = message;
-        return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId));
+        return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId), message);
     }
 
     private async Task<bool> LoadAsync(Guid orderId, CancellationToken ct)

@@ -11,7 +11,18 @@ public enum CheckInVerdict { Valid, AlreadyUsed, Refunded, Unknown, OtherEvent }
 
 public sealed record CheckInResult(CheckInVerdict Verdict, string Code, string? TypeName = null, DateTimeOffset? UsedAt = null)
 {
-    public string Headline => Verdict switch
+    public string Headline => HeadlineOf(Verdict);
+
+    public string Detail => Verdict switch
+    {
+        CheckInVerdict.Valid => $"{TypeName} — admitted, now marked used.",
+        CheckInVerdict.AlreadyUsed => $"{TypeName} — already used at {UsedAt:HH:mm:ss} UTC on {UsedAt:d MMM}.",
+        CheckInVerdict.Refunded => $"{TypeName} — this ticket was refunded and does not admit.",
+        CheckInVerdict.OtherEvent => "This ticket is for a different event.",
+        _ => "No ticket has this code.",
+    };
+
+    public static string HeadlineOf(CheckInVerdict verdict) => verdict switch
     {
         CheckInVerdict.Valid => "VALID",
         CheckInVerdict.AlreadyUsed => "ALREADY USED",

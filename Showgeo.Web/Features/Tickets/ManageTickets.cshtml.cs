@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Events;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Tickets;
@@ -15,7 +16,7 @@ public sealed record ManagedTicket(Guid Id, Guid OrderId, string TypeName, Ticke
 
 /// <summary>Ticket types, orders and refunds for one event (ManageMoney: owners and managers).</summary>
 [Authorize]
-public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
+public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
 {
     // REVIEW: a short list of currencies Stripe settles in; extend when an entity needs another.
     private static readonly HashSet<string> Currencies = ["EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "JPY", "BRL", "MXN", "ZAR", "GHS", "NGN", "KES", "INR", "SGD", "HKD"];
@@ -44,7 +45,8 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
     public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct)
     {
         if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
-        Message = TempData["TicketAdmin"] as string;
+        // Shown inside the panel, as the htmx path shows it, rather than at the top of the page.
+        Message = Flash.Take(TempData);
         await LoadAsync(ct);
         return Page();
     }
@@ -129,14 +131,9 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
 
     private async Task<IActionResult> DoneAsync(string message, CancellationToken ct)
     {
-        if (Request.WantsFragment())
-        {
-            Message = message;
-            await LoadAsync(ct);
-            return Partial("_TicketAdmin", this);
-        }
-        TempData["TicketAdmin"] = message;
-        return this.RedirectAfterPost(Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!);
+        Message = message;
+        if (Request.WantsFragment()) await LoadAsync(ct);
+        return this.FragmentOrRedirect("_TicketAdmin", Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!, message);
     }
 
     private async Task<IActionResult> RenderAsync(CancellationToken ct)
@@ -166,7 +163,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEntityGate gate, Tic
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (denied, ev) = await ManagedEvent.LoadAsync(db, gate, slug, eventId, User, EntityPermission.ManageMoney, ct);
+        var (ev, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.ManageMoney, ct);
         if (denied is not null) return denied;
         Event = ev!;
         return null;

@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Follow;
 
 namespace Showgeo.Web.Features.Tours;
 
 /// <summary>The public page of a tour: its stops in date order. A suspended entity's tours do not exist for the public.</summary>
-public sealed class DetailsModel(ShowgeoDb db) : PageModel
+public sealed class DetailsModel(ShowgeoDb db, ViewerFollows follows) : PageModel
 {
     public sealed record TourView(Guid Id, string Slug, string Name, string Description, string EntityName, string EntitySlug, bool EntityVerified);
 
@@ -22,12 +23,12 @@ public sealed class DetailsModel(ShowgeoDb db) : PageModel
             .SingleOrDefaultAsync(ct);
         if (tour is null) return NotFound();
         Tour = tour;
-        // Only what an event page would show a stranger: no drafts, no cancelled dates, nothing unlisted or followers-only.
-        Stops = await EventCard.Project(db.Set<Event>().AsNoTracking()
-                .Where(e => e.TourId == tour.Id && e.Visibility == EventVisibility.Public
-                            && e.Phase != EventPhase.Draft && e.Phase != EventPhase.Cancelled)
+        // Past and upcoming stops alike, but only listed ones: no drafts, no cancelled dates, nothing unlisted or followers-only.
+        var stops = await EventCard.Project(db.Set<Event>().AsNoTracking()
+                .Where(e => e.TourId == tour.Id).Listed()
                 .OrderBy(e => e.StartsAt).ThenBy(e => e.Id))
             .ToListAsync(ct);
+        Stops = await EventCard.WithFollowButtonsAsync(stops, follows, Request.Path + Request.QueryString, ct);
         return Page();
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Assets;
+using Showgeo.Web.Features.Events;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Users;
@@ -67,16 +68,16 @@ public sealed class EditProfileModel(ShowgeoDb db, UserManager<AppUser> users, S
             ModelState.AddModelError("Input.Handle", problem);
         else if (handle.Length > 0 && await db.Set<AppUser>().AnyAsync(u => u.Handle == handle && u.Id != user.Id))
             ModelState.AddModelError("Input.Handle", HandleTaken(handle));
-        var country = (Input.Country ?? "").Trim().ToUpperInvariant();
-        if (country.Length > 0 && !ProfileRules.Countries.Contains(country))
-            ModelState.AddModelError("Input.Country", "Choose a country by its two-letter ISO code (for example GB, US, DE).");
+        var country = IsoCountries.Normalize(Input.Country);
+        if (country is not null && !IsoCountries.IsValid(country))
+            ModelState.AddModelError("Input.Country", IsoCountries.NotACountry(country));
         if (!ModelState.IsValid) return this.PageOrPartial("_ProfileForm");
 
         user.DisplayName = Input.DisplayName.Trim();
         user.Handle = handle.Length > 0 ? handle : null;
         user.Bio = (Input.Bio ?? "").Trim();
         user.City = string.IsNullOrWhiteSpace(Input.City) ? null : Input.City.Trim();
-        user.Country = country.Length > 0 ? country : null;
+        user.Country = country;
         user.IsProfilePrivate = Input.IsPrivate;
         try
         {
@@ -96,14 +97,9 @@ public sealed class EditProfileModel(ShowgeoDb db, UserManager<AppUser> users, S
         }
         await signIn.RefreshSignInAsync(user);
 
-        if (!Request.WantsFragment())
-        {
-            TempData["Flash"] = "Your profile was saved.";
-            return this.RedirectAfterPost(Url.Page("/Users/EditProfile")!);
-        }
         Load(user);
         ProfileSaved = "Your profile was saved.";
-        return this.PageOrPartial("_ProfileForm");
+        return this.FragmentOrRedirect("_ProfileForm", Url.Page("/Users/EditProfile")!, ProfileSaved);
     }
 
     public async Task<IActionResult> OnPostAvatarAsync(IFormFile? avatar)
@@ -142,14 +138,9 @@ public sealed class EditProfileModel(ShowgeoDb db, UserManager<AppUser> users, S
 
     private IActionResult AvatarDone(AppUser user, string message)
     {
-        if (!Request.WantsFragment())
-        {
-            TempData["Flash"] = message;
-            return this.RedirectAfterPost(Url.Page("/Users/EditProfile")!);
-        }
         Load(user);
         AvatarMessage = message;
-        return this.PageOrPartial("_AvatarForm");
+        return this.FragmentOrRedirect("_AvatarForm", Url.Page("/Users/EditProfile")!, message);
     }
 
     private async Task<AppUser?> CurrentUserAsync()

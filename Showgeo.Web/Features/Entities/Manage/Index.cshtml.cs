@@ -44,9 +44,7 @@ public sealed class IndexModel(ShowgeoDb db, TimeProvider clock) : PageModel
         }
         else
         {
-            var taken = await db.Set<Entity>().Where(e => e.Slug == slug || e.Slug.StartsWith(slug + "-"))
-                .Select(e => e.Slug).ToListAsync(ct);
-            slug = Slugs.FirstFree(slug, taken, SlugMaxLength);
+            slug = await Slugs.FirstFreeAsync(db.Set<Entity>().Select(e => e.Slug), slug, SlugMaxLength, ct);
         }
 
         var now = clock.GetUtcNow();
@@ -64,8 +62,7 @@ public sealed class IndexModel(ShowgeoDb db, TimeProvider clock) : PageModel
             db.ChangeTracker.Clear();
             return await SlugTakenAsync(slug, ct);
         }
-        TempData["Flash"] = $"{entity.Name} is ready. You are its owner.";
-        return this.RedirectAfterPost(Url.Page("/Entities/Manage/Dashboard", new { slug })!);
+        return this.RedirectAfterPost(Url.Page("/Entities/Manage/Dashboard", new { slug })!, $"{entity.Name} is ready. You are its owner.");
     }
 
     private async Task<IActionResult> SlugTakenAsync(string slug, CancellationToken ct)

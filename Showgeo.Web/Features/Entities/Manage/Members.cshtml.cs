@@ -176,8 +176,7 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
     /// <summary>The viewer just gave up the right to this page; send them somewhere they may still go.</summary>
     private IActionResult LeaveMembersPage(string message, string? slug)
     {
-        TempData["Flash"] = message;
-        return this.RedirectAfterPost(slug is null ? Url.Page("/Entities/Manage/Index")! : Url.Page("/Entities/Manage/Dashboard", new { slug })!);
+        return this.RedirectAfterPost(slug is null ? Url.Page("/Entities/Manage/Index")! : Url.Page("/Entities/Manage/Dashboard", new { slug })!, message);
     }
 
     private async Task LoadAsync(CancellationToken ct)

@@ -9,13 +9,13 @@ using Showgeo.Web.Infrastructure;
 namespace Showgeo.Web.Features.Events.Manage;
 
 /// <summary>Event art: one image per event, uploaded through the assets capability; replacing it deletes the old file.</summary>
-public sealed class EventArtModel(ShowgeoDb db, ManagedEntityGate gate, AssetService assets) : PageModel
+public sealed class EventArtModel(ShowgeoDb db, ManagedEventGate gate, AssetService assets) : PageModel
 {
-    public ManagedEntity Entity { get; private set; } = null!;
-    public Guid EventId { get; private set; }
-    public string EventTitle { get; private set; } = "";
-    public string EventSlug { get; private set; } = "";
-    public Guid? ArtAssetId { get; private set; }
+    public ManagedEvent Event { get; private set; } = null!;
+    public ManagedEntity Entity => Event.Entity;
+    public Guid EventId => Event.Id;
+    public string EventTitle => Event.Title;
+    public Guid? ArtAssetId => Event.ArtAssetId;
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct) =>
@@ -43,28 +43,21 @@ public sealed class EventArtModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
             return this.PageOrPartial("_ArtForm");
         }
         if (previous is { } old) await assets.DeleteAsync(old, ct);
-        TempData["Flash"] = "Event art saved.";
-        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!);
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!, "Event art saved.");
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(string slug, Guid eventId, CancellationToken ct)
     {
         if (await LoadAsync(slug, eventId, ct) is { } denied) return denied;
         if (ArtAssetId is { } id) await assets.DeleteAsync(id, ct);
-        TempData["Flash"] = "Event art removed.";
-        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!);
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Art", new { slug, eventId })!, "Event art removed.");
     }
 
     private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, CancellationToken ct)
     {
-        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        var (ev, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.RunEvents, ct);
         if (denied is not null) return denied;
-        var entity = allowed!;
-        Entity = entity;
-        var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId && e.EntityId == entity.Id)
-            .Select(e => new { e.Id, e.Title, e.Slug, e.ArtAssetId }).SingleOrDefaultAsync(ct);
-        if (ev is null) return NotFound();
-        (EventId, EventTitle, EventSlug, ArtAssetId) = (ev.Id, ev.Title, ev.Slug, ev.ArtAssetId);
+        Event = ev!;
         return null;
     }
 }

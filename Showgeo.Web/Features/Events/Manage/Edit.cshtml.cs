@@ -6,7 +6,7 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Events.Manage;
 
-public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEditor editor, EventLifecycle lifecycle) : EventFormPageModel
+public sealed class EditEventModel(ShowgeoDb db, ManagedEventGate gate, EventEditor editor, EventLifecycle lifecycle) : EventFormPageModel
 {
     public Event Event { get; private set; } = null!;
     public List<HistoryRow> History { get; private set; } = [];
@@ -30,8 +30,7 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEd
         if (!ModelState.IsValid || !await editor.TryApplyAsync(Input, Event, Entity.Id, ModelState, ct)
             || !await editor.TrySaveAsync(ModelState, Event.Slug, ct))
             return this.PageOrPartial("_EventForm");
-        TempData["Flash"] = "Event saved.";
-        return this.RedirectAfterPost(FormUrl);
+        return this.RedirectAfterPost(FormUrl, "Event saved.");
     }
 
     /// <param name="from">The phase the manager saw when clicking, so a stale or repeated click changes nothing.</param>
@@ -43,12 +42,9 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEd
             ? await lifecycle.ChangeAsync(Event.Id, fromPhase, toPhase, User, note, ct)
             : PhaseChangeResult.Refused("Unknown phase.", Event.Phase);
         if (result.Succeeded && !Request.WantsFragment())
-        {
-            TempData["Flash"] = result.Phase == EventPhase.Cancelled
+            return this.RedirectAfterPost(FormUrl, result.Phase == EventPhase.Cancelled
                 ? "The event is cancelled. Its orders are being refunded in the background; the tickets page shows the progress."
-                : $"The event is now {result.Phase}.";
-            return this.RedirectAfterPost(FormUrl);
-        }
+                : $"The event is now {result.Phase}.");
         PhaseError = result.Error;
         Event.Phase = result.Phase;
         Input = EventInput.From(Event);
@@ -59,15 +55,15 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEd
 
     private async Task<IActionResult?> LoadAsync(string slug, Guid eventId, bool tracked, CancellationToken ct)
     {
-        var (allowed, denied) = await gate.CheckAsync(slug, User, EntityPermission.RunEvents, ct);
+        var (managed, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.RunEvents, ct);
         if (denied is not null) return denied;
-        var entity = allowed!;
-        Entity = entity;
-        var query = db.Set<Event>().Where(e => e.Id == eventId && e.EntityId == entity.Id);
+        Entity = managed!.Entity;
+        // The whole row, tracked when the POST is about to change it.
+        var query = db.Set<Event>().Where(e => e.Id == managed.Id);
         var found = await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
         if (found is null) return NotFound();
         Event = found;
-        Tours = await editor.ToursAsync(entity.Id, ct);
+        Tours = await editor.ToursAsync(Entity.Id, ct);
         await LoadHistoryAsync(ct);
         return null;
     }

@@ -28,8 +28,8 @@ public sealed class NewEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEdi
             return this.PageOrPartial("_EventForm");
         db.Add(created);
         if (!await editor.TrySaveAsync(ModelState, created.Slug, ct)) return this.PageOrPartial("_EventForm");
-        TempData["Flash"] = "Draft created. Publish it when it is ready.";
-        return this.RedirectAfterPost(Url.Page("/Events/Manage/Edit", new { slug = Entity.Slug, eventId = created.Id })!);
+        return this.RedirectAfterPost(Url.Page("/Events/Manage/Edit", new { slug = Entity.Slug, eventId = created.Id })!,
+            "Draft created. Publish it when it is ready.");
     }
 
     private async Task<IActionResult?> AuthorizeAsync(string slug, CancellationToken ct)

@@ -59,8 +59,7 @@ public sealed class EditModel(ShowgeoDb db, ManagedEntityGate gate) : PageModel
         if (tour.Slug != tourSlug)
         {
             // The page's own address changed; a fragment would leave the browser on a dead URL.
-            TempData["Flash"] = "Tour saved.";
-            return this.RedirectAfterPost(url);
+            return this.RedirectAfterPost(url, "Tour saved.");
         }
         Tour = tour;
         Saved = true;
@@ -72,8 +71,7 @@ public sealed class EditModel(ShowgeoDb db, ManagedEntityGate gate) : PageModel
         if (await EnterAsync(slug, tourSlug, ct) is { } denied) return denied;
         // events.tour_id is ON DELETE SET NULL: the stops stay as ordinary events.
         await db.Set<Tour>().Where(t => t.Id == Tour.Id && t.EntityId == Entity.Id).ExecuteDeleteAsync(ct);
-        TempData["Flash"] = $"Tour \"{Tour.Name}\" deleted. Its events were kept.";
-        return this.RedirectAfterPost(Url.Page("/Tours/Manage/Index", new { slug })!);
+        return this.RedirectAfterPost(Url.Page("/Tours/Manage/Index", new { slug })!, $"Tour \"{Tour.Name}\" deleted. Its events were kept.");
     }
 
     public async Task<IActionResult> OnPostAssignAsync(string slug, string tourSlug, Guid eventId, CancellationToken ct)
@@ -106,7 +104,7 @@ public sealed class EditModel(ShowgeoDb db, ManagedEntityGate gate) : PageModel
         }
         Message = message;
         if (Request.WantsFragment()) await LoadStopsAsync(ct);
-        return this.FragmentOrRedirect("_TourStops", Url.Page("/Tours/Manage/Edit", new { slug, tourSlug })!, message!);
+        return this.FragmentOrRedirect("_TourStops", Url.Page("/Tours/Manage/Edit", new { slug, tourSlug })!, message);
     }
 
     private async Task<IActionResult> FormAsync(CancellationToken ct)

@@ -33,11 +33,7 @@ public sealed class IndexModel(ShowgeoDb db, ManagedEntityGate gate, TimeProvide
         {
             var from = Slugs.From(Input.Name!, TourInput.SlugMaxLength);
             if (from.Length == 0) ModelState.AddModelError("Input.Slug", "We could not make an address from that name; choose one.");
-            else
-            {
-                var taken = await db.Set<Tour>().Where(t => t.Slug == from || t.Slug.StartsWith(from + "-")).Select(t => t.Slug).ToListAsync(ct);
-                wanted = Slugs.FirstFree(from, taken, TourInput.SlugMaxLength);
-            }
+            else wanted = await Slugs.FirstFreeAsync(db.Set<Tour>().Select(t => t.Slug), from, TourInput.SlugMaxLength, ct);
         }
         if (!ModelState.IsValid) return await FormAsync(ct);
         if (await db.Set<Tour>().AnyAsync(t => t.Slug == wanted, ct)) return await SlugTakenAsync(wanted!, ct);
@@ -57,8 +53,8 @@ public sealed class IndexModel(ShowgeoDb db, ManagedEntityGate gate, TimeProvide
             db.ChangeTracker.Clear();
             return await SlugTakenAsync(wanted!, ct);
         }
-        TempData["Flash"] = $"Tour \"{tour.Name}\" created. Now add its stops.";
-        return this.RedirectAfterPost(Url.Page("/Tours/Manage/Edit", new { slug, tourSlug = tour.Slug })!);
+        return this.RedirectAfterPost(Url.Page("/Tours/Manage/Edit", new { slug, tourSlug = tour.Slug })!,
+            $"Tour \"{tour.Name}\" created. Now add its stops.");
     }
 
     private async Task<IActionResult> SlugTakenAsync(string wanted, CancellationToken ct)
