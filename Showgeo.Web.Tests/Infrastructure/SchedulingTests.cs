@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
 

@@ -11,7 +11,7 @@ public sealed class FastHoldReleaseApp : ShowgeoApp
 {
     protected override Task ConfigureAsync(IDictionary<string, string?> settings)
     {
-        settings["Tickets:ReleaseIntervalSeconds"] = "1";
+        settings["Payments:HoldReleaseSeconds"] = "1";
         return Task.CompletedTask;
     }
 }

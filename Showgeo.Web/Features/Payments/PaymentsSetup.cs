@@ -1,6 +1,20 @@
 using Microsoft.Extensions.Options;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Payments;
+
+public sealed class PaymentsOptions
+{
+    public const string Section = "Payments";
+
+    /// <summary>How often pending orders whose hold lapsed are expired and their stock released.</summary>
+    public int HoldReleaseSeconds { get; set; } = 30;
+
+    public void Validate()
+    {
+        if (HoldReleaseSeconds < 1) throw new RequiredSettingException("Payments:HoldReleaseSeconds", "must be at least 1.");
+    }
+}
 
 /// <summary>
 /// Wires Payments: the provider (Stripe when configured, otherwise local test payments), orders and their kinds,
@@ -11,6 +25,10 @@ public static class PaymentsSetup
 {
     public static WebApplicationBuilder AddShowgeoPayments(this WebApplicationBuilder builder)
     {
+        var payments = builder.Configuration.GetSection(PaymentsOptions.Section).Get<PaymentsOptions>() ?? new();
+        payments.Validate();
+        builder.Services.AddSingleton(Options.Create(payments));
+
         var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new();
         stripe.Validate();
         builder.Services.AddSingleton(Options.Create(stripe));
@@ -29,6 +47,7 @@ public static class PaymentsSetup
         builder.Services.AddScoped<OrderFulfilment>();
         builder.Services.AddScoped<PaymentCheckout>();
         builder.Services.AddScoped<RefundService>();
+        builder.Services.AddRecurringJob<HoldReleaseJob>(HoldReleaseJob.Name, Cadence.Every(TimeSpan.FromSeconds(payments.HoldReleaseSeconds)));
         return builder;
     }
 

@@ -12,8 +12,6 @@ public sealed class TicketingOptions
     public double HoldMinutes { get; set; } = 15;
     /// <summary>Secret for signing ticket codes. Required outside Development/Testing.</summary>
     public string? SigningKey { get; set; }
-    /// <summary>How often the background job releases expired holds.</summary>
-    public int ReleaseIntervalSeconds { get; set; } = 30;
 
     public TimeSpan Hold => TimeSpan.FromMinutes(HoldMinutes);
 
@@ -28,7 +26,5 @@ public sealed class TicketingOptions
             throw new RequiredSettingException("Tickets:SigningKey", "must be at least 32 characters.");
         if (HoldMinutes <= 0)
             throw new RequiredSettingException("Tickets:HoldMinutes", "must be greater than zero.");
-        if (ReleaseIntervalSeconds < 1)
-            throw new RequiredSettingException("Tickets:ReleaseIntervalSeconds", "must be at least 1.");
     }
 }

@@ -2,12 +2,11 @@ using Microsoft.Extensions.Options;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
-using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Tickets;
 
-/// <summary>Wires ticketing: tickets as an order kind of Payments, check-in, the wallet, the hold-release job and the
-/// refunds that follow a cancelled event.</summary>
+/// <summary>Wires ticketing: tickets as an order kind of Payments, check-in, the wallet and the refunds that follow a
+/// cancelled event.</summary>
 public static class TicketingSetup
 {
     public static WebApplicationBuilder AddShowgeoTicketing(this WebApplicationBuilder builder)
@@ -22,7 +21,6 @@ public static class TicketingSetup
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<CheckInDesk>();
         builder.Services.AddDomainEventHandler<EventCancelled, RefundCancelledEventOrders>();
-        builder.Services.AddRecurringJob<HoldReleaseJob>(HoldReleaseJob.Name, Cadence.Every(TimeSpan.FromSeconds(tickets.ReleaseIntervalSeconds)));
         return builder;
     }
 }
