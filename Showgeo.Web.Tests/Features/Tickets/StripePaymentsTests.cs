@@ -14,7 +14,7 @@ using StripeConfiguration = Stripe.StripeConfiguration;
 
 namespace Showgeo.Web.Tests.Features.Tickets;
 
-public sealed class StripeApp : ShowgeoApp
+public class StripeApp : ShowgeoApp
 {
     public const string WebhookSecret = "whsec_test_showgeo";
     public FakeStripe Stripe { get; private set; } = null!;
