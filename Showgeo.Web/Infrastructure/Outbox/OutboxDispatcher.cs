@@ -23,6 +23,10 @@ public sealed class OutboxDispatcher(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     /// <summary>Claimed by this instance and not finished: queued or running. Their leases are renewed together.</summary>
     private readonly ConcurrentDictionary<Guid, byte> _inFlight = new();
+    /// <summary>Messages whose handlers all succeeded, waiting to be marked delivered in one statement.</summary>
+    private readonly Channel<Guid> _delivered = System.Threading.Channels.Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Signalled as claims finish, so the claimer can top the local queue up.</summary>
+    private readonly SemaphoreSlim _finished = new(0);
 
     private OutboxOptions Options => options.Value;
 
@@ -33,23 +37,20 @@ public sealed class OutboxDispatcher(
         // them. A new claim is made once half the local queue has drained, so claims stay large under load.
         var batchSize = Math.Max(1, Options.BatchSize);
         var queue = System.Threading.Channels.Channel.CreateUnbounded<Claimed>(new UnboundedChannelOptions { SingleWriter = true });
-        using var drained = new SemaphoreSlim(0);
         var listener = ListenAsync(stop);
         var renewer = RenewLeasesAsync(stop);
+        var flusher = FlushDeliveredAsync();
         var workers = Enumerable.Range(0, Math.Max(1, Options.Concurrency)).Select(_ => Task.Run(async () =>
         {
             await foreach (var m in queue.Reader.ReadAllAsync(CancellationToken.None))
-            {
                 await RunAsync(m, stop);
-                if (_inFlight.Count == batchSize / 2) drained.Release();
-            }
         }, CancellationToken.None)).ToArray();
 
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                while (_inFlight.Count > batchSize / 2) await drained.WaitAsync(TimeSpan.FromSeconds(1), stop);
+                while (_inFlight.Count > batchSize / 2) await _finished.WaitAsync(TimeSpan.FromSeconds(1), stop);
                 var claimed = await ClaimAsync(batchSize - _inFlight.Count, stop);
                 foreach (var m in claimed)
                 {
@@ -70,6 +71,8 @@ public sealed class OutboxDispatcher(
         }
         queue.Writer.Complete();
         await Task.WhenAll(workers);
+        _delivered.Writer.Complete();
+        await flusher;
         await listener;
         await renewer;
     }
@@ -118,11 +121,15 @@ public sealed class OutboxDispatcher(
 
     private async Task RunAsync(Claimed m, CancellationToken stop)
     {
+        var batched = false;
         try
         {
             // Claimed but not started before shutdown: hand it straight back.
             var outcome = stop.IsCancellationRequested ? new Outcome([], [], Released: true) : await DeliverAsync(m, stop);
-            await FinishAsync(m, outcome);
+            if (outcome is { Errors.Count: 0, Released: false })
+                batched = _delivered.Writer.TryWrite(m.Id);
+            else
+                await FinishAsync(m, outcome);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -131,7 +138,39 @@ public sealed class OutboxDispatcher(
         }
         finally
         {
-            _inFlight.TryRemove(m.Id, out _);
+            if (!batched) Done(m.Id);
+        }
+    }
+
+    private void Done(Guid id)
+    {
+        _inFlight.TryRemove(id, out _);
+        _finished.Release();
+    }
+
+    /// <summary>Marks delivered messages in one statement per flush instead of one round trip each.</summary>
+    private async Task FlushDeliveredAsync()
+    {
+        var ids = new List<Guid>();
+        while (await _delivered.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (ids.Count < 1000 && _delivered.Reader.TryRead(out var id)) ids.Add(id);
+            try
+            {
+                await using var cmd = data.CreateCommand("""
+                    UPDATE outbox_messages SET status = 'Delivered', delivered_at = $2, locked_until = NULL, last_error = NULL WHERE id = ANY($1)
+                    """);
+                cmd.Parameters.AddWithValue(ids.ToArray());
+                cmd.Parameters.AddWithValue(clock.GetUtcNow());
+                await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                // Their leases run out and they are delivered again: at least once, never lost.
+                log.LogWarning(ex, "Could not mark {Count} outbox messages delivered", ids.Count);
+            }
+            foreach (var id in ids) Done(id);
+            ids.Clear();
         }
     }
 
@@ -177,40 +216,32 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>
-    /// One round trip (a batch runs as one implicit transaction). A delivered message needs no markers: its status says
-    /// every handler is done. Otherwise the handlers that succeeded are recorded, so a retry or a takeover skips them.
+    /// Records a message that did not fully succeed, in one round trip (a batch runs as one implicit transaction): the
+    /// handlers that succeeded get markers, so a retry or a takeover skips them. A delivered message needs no markers:
+    /// its status says every handler is done (see <see cref="FlushDeliveredAsync"/>).
     /// </summary>
     private async Task FinishAsync(Claimed m, Outcome o)
     {
         var now = clock.GetUtcNow();
         await using var batch = data.CreateBatch();
-        if (o.Errors.Count == 0 && !o.Released)
-        {
+        if (o.Succeeded.Count > 0)
             batch.BatchCommands.Add(Command("""
-                UPDATE outbox_messages SET status = 'Delivered', delivered_at = $2, locked_until = NULL, last_error = NULL WHERE id = $1
-                """, m.Id, now));
+                INSERT INTO outbox_deliveries (message_id, handler, delivered_at)
+                SELECT $1, h, $3 FROM unnest($2::text[]) AS done(h)
+                ON CONFLICT DO NOTHING
+                """, m.Id, o.Succeeded.ToArray(), now));
+        if (o.Released)
+        {
+            // The claim still counts as an attempt: it tells the next claimant to look for markers.
+            batch.BatchCommands.Add(Command("UPDATE outbox_messages SET locked_until = NULL WHERE id = $1 AND status = 'Pending'", m.Id));
         }
         else
         {
-            if (o.Succeeded.Count > 0)
-                batch.BatchCommands.Add(Command("""
-                    INSERT INTO outbox_deliveries (message_id, handler, delivered_at)
-                    SELECT $1, h, $3 FROM unnest($2::text[]) AS done(h)
-                    ON CONFLICT DO NOTHING
-                    """, m.Id, o.Succeeded.ToArray(), now));
-            if (o.Released)
-            {
-                // The claim still counts as an attempt: it tells the next claimant to look for markers.
-                batch.BatchCommands.Add(Command("UPDATE outbox_messages SET locked_until = NULL WHERE id = $1 AND status = 'Pending'", m.Id));
-            }
-            else
-            {
-                var dead = m.Attempts >= Options.MaxAttempts;
-                if (dead) log.LogError("Outbox message {Type} {Id} dead-lettered after {Attempts} attempts: {Errors}", m.Type, m.Id, m.Attempts, string.Join("; ", o.Errors));
-                batch.BatchCommands.Add(Command("""
-                    UPDATE outbox_messages SET status = $2, next_attempt_at = $3, locked_until = NULL, last_error = $4 WHERE id = $1
-                    """, m.Id, dead ? nameof(OutboxStatus.Dead) : nameof(OutboxStatus.Pending), now + Options.Backoff(m.Attempts), string.Join("\n", o.Errors)));
-            }
+            var dead = m.Attempts >= Options.MaxAttempts;
+            if (dead) log.LogError("Outbox message {Type} {Id} dead-lettered after {Attempts} attempts: {Errors}", m.Type, m.Id, m.Attempts, string.Join("; ", o.Errors));
+            batch.BatchCommands.Add(Command("""
+                UPDATE outbox_messages SET status = $2, next_attempt_at = $3, locked_until = NULL, last_error = $4 WHERE id = $1
+                """, m.Id, dead ? nameof(OutboxStatus.Dead) : nameof(OutboxStatus.Pending), now + Options.Backoff(m.Attempts), string.Join("\n", o.Errors)));
         }
         // Not the stop token: the outcome of work already done must be written even while shutting down.
         await batch.ExecuteNonQueryAsync(CancellationToken.None);
