@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Features.Tours;
 
@@ -16,7 +18,8 @@ public sealed class DemoDataOptions
 }
 
 /// <summary>Demo content for local runs. Safe to run on every start: it does nothing once the demo fan exists.</summary>
-public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider clock, ILogger<DemoData> log)
+public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManager<IdentityRole<Guid>> roles, TimeProvider clock,
+    IServiceProvider services, ILogger<DemoData> log)
 {
     public const string Password = "showgeo-demo";
     public const string FanEmail = "fan@showgeo.local";
@@ -55,6 +58,7 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
             NewEvent(entities[3], "kofi-strings-live", "Kofi Strings Live in Accra", now.AddDays(20), "Africa/Accra", "Alliance Française", "Accra", "GH", 5.5600, -0.1969, ["highlife", "jazz"]),
             NewEvent(entities[2], "northern-beats-spring", "Northern Beats Spring Session", now.AddDays(-30), "Europe/Berlin", "Halle 7", "Berlin", "DE", 52.5200, 13.4050, ["electronic"], EventPhase.Post),
             NewEvent(entities[0], "luna-waves-porto", "Luna Waves in Porto", now.AddDays(-60), "Europe/Lisbon", "Hard Club", "Porto", "PT", 41.1412, -8.6137, ["dream-pop"], EventPhase.Post),
+            NewEvent(entities[1], "foundry-rooftop-session", "Foundry Rooftop Session", now.AddDays(7), "Europe/London", "The Foundry roof", "Manchester", "GB", 53.4794, -2.2453, ["indie"]),
         };
         // Two free shows take RSVPs; the rest sell tickets (local test payments unless Stripe is configured).
         events[2].IsFree = true;
@@ -73,7 +77,8 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
         db.AddRange(
             Tickets(events[0], "General admission", 2500, "EUR", 200), Tickets(events[0], "Front row", 6000, "EUR", 20, maxPerOrder: 2),
             Tickets(events[1], "General admission", 2200, "GBP", 300),
-            Tickets(events[3], "Early bird", 1500, "EUR", 100), Tickets(events[3], "Standard", 2000, "EUR", 400));
+            Tickets(events[3], "Early bird", 1500, "EUR", 100), Tickets(events[3], "Standard", 2000, "EUR", 400),
+            Tickets(events[7], "Rooftop pass", 1800, "GBP", 80));
 
         fan.City = "Manchester";
         fan.Country = "GB";
@@ -84,6 +89,7 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
         db.Add(new Follow { UserId = fan.Id, EntityId = entities[0].Id, CreatedAt = now });
         entities[0].FollowerCount = 1;
         await db.SaveChangesAsync(ct);
+        await PurchasesAsync(fan, manager, events[0], events[7], ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
 
@@ -102,6 +108,40 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
             Country = country, Latitude = lat, Longitude = lng, Genres = genres, Visibility = EventVisibility.Public,
             Phase = phase, CreatedAt = now,
         };
+    }
+
+    /// <summary>
+    /// With test payments only (no Stripe key): the fan holds two paid tickets for the Lisbon night (wallet, check-in and
+    /// refunds can be tried at once), and the rooftop session is cancelled after the fan paid, so its refund runs in the
+    /// background and the tickets page shows its progress.
+    /// </summary>
+    private async Task PurchasesAsync(AppUser fan, AppUser manager, Event lisbon, Event rooftop, CancellationToken ct)
+    {
+        var checkout = services.GetRequiredService<PaymentCheckout>();
+        if (checkout.ProviderName != "local") return;
+        await PaidOrderAsync(fan, lisbon, 2, ct);
+        await PaidOrderAsync(fan, rooftop, 1, ct);
+        var owner = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, manager.Id.ToString())], "demo"));
+        var cancelled = await services.GetRequiredService<EventLifecycle>()
+            .ChangeAsync(rooftop.Id, EventPhase.Pre, EventPhase.Cancelled, owner, "High winds forecast on the roof.", ct);
+        if (!cancelled.Succeeded) throw new InvalidOperationException($"Demo cancellation failed: {cancelled.Error}");
+
+        async Task PaidOrderAsync(AppUser buyer, Event ev, int quantity, CancellationToken token)
+        {
+            var type = await db.Set<TicketType>().AsNoTracking().FirstAsync(t => t.EventId == ev.Id, token);
+            var now = clock.GetUtcNow();
+            var order = new Order
+            {
+                Id = Guid.CreateVersion7(), UserId = buyer.Id, Kind = TicketOrderKind.Name, ReferenceId = ev.Id, Status = OrderStatus.Pending,
+                Currency = type.Currency, Provider = checkout.ProviderName, CreatedAt = now, HoldExpiresAt = now.AddMinutes(15),
+                TotalMinor = type.PriceMinor * quantity,
+                Lines = [new OrderLine { Id = Guid.CreateVersion7(), ItemId = type.Id, Name = type.Name, Quantity = quantity, UnitPriceMinor = type.PriceMinor }],
+            };
+            if (await checkout.PlaceAsync(order, token) is not null) throw new InvalidOperationException("Demo tickets could not be held.");
+            var outcome = await services.GetRequiredService<OrderFulfilment>().MarkPaidAsync(new PaymentNotice("local", $"demo:{order.Id}", "local.paid",
+                order.Id, PaymentId: $"local_pi_{order.Id:N}", AmountMinor: order.TotalMinor, Currency: order.Currency), token);
+            if (outcome != FulfilmentOutcome.Fulfilled) throw new InvalidOperationException($"Demo payment: {outcome}");
+        }
     }
 
     private TicketType Tickets(Event e, string name, long priceMinor, string currency, int capacity, int maxPerOrder = 6) => new()
