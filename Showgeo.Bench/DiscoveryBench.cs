@@ -22,12 +22,8 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
     {
         public static Options Parse(string[] args)
         {
-            string Arg(string name, string fallback) =>
-                Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-            var server = Environment.GetEnvironmentVariable("SHOWGEO_BENCH_PG")
-                         ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG")
-                         ?? "Host=localhost;Port=5432;Database=postgres;Username=showgeo;Password=showgeo";
-            return new(server, int.Parse(Arg("--requests", "1000")), int.Parse(Arg("--concurrency", "8")), args.Contains("--keep"));
+            return new(BenchSupport.ServerConnection(), BenchSupport.IntArg(args, "--requests", 1000),
+                BenchSupport.IntArg(args, "--concurrency", 8), args.Contains("--keep"));
         }
     }
 
@@ -38,8 +34,8 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
     {
         var admin = new NpgsqlConnectionStringBuilder(options.ServerConnection) { Pooling = false }.ConnectionString;
         var cs = new NpgsqlConnectionStringBuilder(options.ServerConnection) { Database = Database, MaxPoolSize = 32 }.ConnectionString;
-        await ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
-        await ExecAsync(admin, $"CREATE DATABASE {Database}");
+        await BenchSupport.ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+        await BenchSupport.ExecAsync(admin, $"CREATE DATABASE {Database}");
         try
         {
             var sw = Stopwatch.StartNew();
@@ -79,7 +75,7 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            if (!options.Keep) await ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+            if (!options.Keep) await BenchSupport.ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
         }
     }
 
@@ -126,7 +122,7 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
         var genres = SqlArray(Genres);
         var cityLat = string.Join(",", Enumerable.Range(0, Cities).Select(c => CityPoint(c).Lat.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var cityLng = string.Join(",", Enumerable.Range(0, Cities).Select(c => CityPoint(c).Lng.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await ExecAsync(cs, $"""
+        await BenchSupport.ExecAsync(cs, $"""
             INSERT INTO users (id, display_name, created_at, user_name, normalized_user_name, email_confirmed,
                                phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count)
             SELECT md5('u' || g)::uuid, 'Fan ' || g, now(), 'fan' || g, 'FAN' || g, false, false, false, false, 0
@@ -164,13 +160,6 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
             """);
     }
 
-    private static async Task ExecAsync(string cs, string sql)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     private sealed class BenchApp(string connectionString) : WebApplicationFactory<Program>
     {

@@ -22,13 +22,8 @@ public sealed class OutboxBench(OutboxBench.Options options)
     {
         public static Options Parse(string[] args)
         {
-            string Arg(string name, string fallback) =>
-                Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-            var server = Environment.GetEnvironmentVariable("SHOWGEO_BENCH_PG")
-                         ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG")
-                         ?? "Host=localhost;Port=5432;Database=postgres;Username=showgeo;Password=showgeo";
-            return new(server, int.Parse(Arg("--singles", "300")), int.Parse(Arg("--burst", "20000")),
-                int.Parse(Arg("--concurrency", "4")), int.Parse(Arg("--batch", "32")));
+            return new(BenchSupport.ServerConnection(), BenchSupport.IntArg(args, "--singles", 300), BenchSupport.IntArg(args, "--burst", 20000),
+                BenchSupport.IntArg(args, "--concurrency", 4), BenchSupport.IntArg(args, "--batch", 32));
         }
     }
 
@@ -38,8 +33,8 @@ public sealed class OutboxBench(OutboxBench.Options options)
     {
         var admin = new NpgsqlConnectionStringBuilder(options.ServerConnection) { Pooling = false }.ConnectionString;
         var cs = new NpgsqlConnectionStringBuilder(options.ServerConnection) { Database = Database, MaxPoolSize = 32 }.ConnectionString;
-        await ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
-        await ExecAsync(admin, $"CREATE DATABASE {Database}");
+        await BenchSupport.ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+        await BenchSupport.ExecAsync(admin, $"CREATE DATABASE {Database}");
         try
         {
             await using (var source = NpgsqlDataSource.Create(cs))
@@ -57,7 +52,7 @@ public sealed class OutboxBench(OutboxBench.Options options)
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
+            await BenchSupport.ExecAsync(admin, $"DROP DATABASE IF EXISTS {Database} WITH (FORCE)");
         }
     }
 
@@ -126,13 +121,6 @@ public sealed class OutboxBench(OutboxBench.Options options)
 
     private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static async Task ExecAsync(string cs, string sql)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
 
     public sealed record BenchEvent(Guid Id) : IDomainEvent;
 
