@@ -21,6 +21,8 @@ public sealed class OutboxOptions
     public double MaxBackoffSeconds { get; set; } = 600;
     /// <summary>How long a claim lasts without renewal; another instance takes over a message whose owner died.</summary>
     public double LeaseSeconds { get; set; } = 60;
+    /// <summary>Delivered messages are kept this long (for inspection), then deleted hourly.</summary>
+    public int RetentionDays { get; set; } = 7;
 
     public TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(MaxBackoffSeconds, BackoffSeconds * Math.Pow(2, Math.Max(0, attempts - 1))));
@@ -52,6 +54,7 @@ public static class OutboxSetup
         builder.Services.AddSingleton<DomainEventRegistry>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        builder.Services.AddRecurringJob<OutboxCleanupJob>(OutboxCleanupJob.Name, Cadence.Every(TimeSpan.FromHours(1)));
         return builder;
     }
 
