@@ -4,7 +4,7 @@ namespace Showgeo.Web.Infrastructure;
 
 /// <summary>
 /// The one-time message shown on the page after a redirect. One TempData key for the whole app: handlers set it
-/// through <see cref="Htmx.RedirectAfterPost"/> or <see cref="Htmx.FragmentOrRedirect"/>, and the layout shows it.
+/// through <see cref="HtmxPages.RedirectAfterPost"/> or <see cref="HtmxPages.FragmentOrRedirect"/>, and the layout shows it.
 /// </summary>
 public static class Flash
 {
