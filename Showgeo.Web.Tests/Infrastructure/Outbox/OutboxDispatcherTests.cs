@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Showgeo.Web.Infrastructure.Outbox;
-using Showgeo.Web.Tests.Features.Entities;
 
 namespace Showgeo.Web.Tests.Infrastructure.Outbox;
 
@@ -143,10 +142,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         // The steady handler succeeded on the first attempt and was never run again.
         Assert.Single(calls, c => c.Handler == nameof(SteadyProbeHandler));
 
-        var email = $"admin-{Guid.NewGuid():N}@example.com";
-        await _app.UserAsync(email, "Ada Admin", admin: true);
-        using var admin = _app.CreateClient();
-        await admin.SignInAsync(email, EntityArrange.Password);
+        using var admin = await _app.SignedInAsync(await _app.UserAsync(displayName: "Ada Admin", admin: true));
         var page = await admin.GetAsync("/admin/outbox");
         var row = page.Document.QuerySelector("#outbox-dead article")!;
         Assert.Contains(nameof(OutboxProbe), row.TextContent);
@@ -161,10 +157,7 @@ public sealed class OutboxDispatcherTests : IAsyncLifetime
         using var visitor = _app.CreateClient();
         using var signIn = await visitor.Http.GetAsync("/admin/outbox");
         Assert.Contains("/account/login", signIn.Headers.Location?.ToString());
-        var fanEmail = $"fan-{Guid.NewGuid():N}@example.com";
-        await _app.UserAsync(fanEmail, "Fay Fan");
-        using var fan = _app.CreateClient();
-        await fan.SignInAsync(fanEmail, EntityArrange.Password);
+        using var fan = await _app.SignedInAsync(await _app.UserAsync(displayName: "Fay Fan"));
         using var denied = await fan.Http.GetAsync("/admin/outbox");
         Assert.Contains("/account/access-denied", denied.Headers.Location?.ToString());
         using var deniedPost = await fan.Http.PostAsync($"/admin/outbox?handler=Retry&id={probe.Id}", new FormUrlEncodedContent([]));
