@@ -44,6 +44,24 @@ public sealed class HtmxTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Contains("<html", await GetAsync());
     }
 
+    [Theory]
+    [InlineData("HX-Boosted", "1")]
+    [InlineData("HX-History-Restore-Request", "yes")]
+    public async Task A_hand_made_htmx_header_value_gets_the_whole_page_not_a_server_error(string header, string value)
+    {
+        using var anon = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events");
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add(header, value);
+
+        using var response = await anon.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = WebClient.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotNull(page.QuerySelector("header.site-header"));
+        Assert.NotNull(page.QuerySelector("#results"));
+    }
+
     [Fact]
     public async Task Page_fragment_and_hx_redirect_replies_each_vary_on_hx_request_exactly_once()
     {
