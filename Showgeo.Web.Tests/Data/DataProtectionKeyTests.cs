@@ -27,9 +27,7 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
     {
         var first = new AppOn(_database);
         await first.InitializeAsync();
-        using var client = first.CreateClient();
-        var registered = await client.RegisterAsync("keys@example.com", "correct-horse-9", "Key Keeper");
-        Assert.Equal("Key Keeper", registered.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        using var client = await first.SignedInAsync(await first.UserAsync("keys@example.com", "Key Keeper"));
         var manage = await client.GetAsync("/account/manage");
         var cookies = client.Cookies.GetAllCookies();
         await using (var db = new Showgeo.Web.Data.ShowgeoDb(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Showgeo.Web.Data.ShowgeoDb>()
@@ -53,7 +51,7 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
             // A form rendered by the first instance still posts to the second.
             var changed = await next.SubmitAsync(manage.Document, "#change-password-form", new Dictionary<string, string>
             {
-                ["Input.CurrentPassword"] = "correct-horse-9",
+                ["Input.CurrentPassword"] = Arrange.Password,
                 ["Input.NewPassword"] = "correct-horse-10",
                 ["Input.ConfirmPassword"] = "correct-horse-10",
             });

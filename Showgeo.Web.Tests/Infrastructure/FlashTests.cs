@@ -1,7 +1,6 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using Showgeo.Web.Features.Entities;
-using Showgeo.Web.Tests.Features.Entities;
 
 namespace Showgeo.Web.Tests.Infrastructure;
 
@@ -14,7 +13,9 @@ public sealed class FlashTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task A_plain_forms_success_message_shows_once_at_the_top_of_the_next_page()
     {
-        using var client = await OwnerAsync("flash-once");
+        var owner = await app.UserAsync("flash-once@example.com", "Flash Owner");
+        await app.EntityAsync("flash-once", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
         var tours = await client.GetAsync("/manage/flash-once/tours");
 
         var edit = await client.SubmitAsync(tours.Document, "#create-tour-form", new Dictionary<string, string> { ["Input.Name"] = "Flash Run" });
@@ -28,8 +29,10 @@ public sealed class FlashTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task A_page_that_shows_the_message_in_its_panel_does_not_show_it_again_at_the_top()
     {
-        using var client = await OwnerAsync("flash-panel");
-        var eventId = await app.EventAsync(await EntityIdAsync("flash-panel"), "flash-panel-show", DateTimeOffset.UtcNow.AddDays(20));
+        var owner = await app.UserAsync("flash-panel@example.com", "Flash Owner");
+        var entity = await app.EntityAsync("flash-panel", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
+        var eventId = (await app.EventAsync(entity.Id, "flash-panel-show", startsAt: DateTimeOffset.UtcNow.AddDays(20))).Id;
         var admin = await client.GetAsync($"/manage/flash-panel/events/{eventId}/tickets");
 
         var after = await client.SubmitAsync(admin.Document, "#ticket-type-form", new Dictionary<string, string>
@@ -45,10 +48,11 @@ public sealed class FlashTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task A_boosted_htmx_post_is_sent_to_the_whole_page_with_hx_redirect_and_the_message_waits_there()
     {
-        using var client = await OwnerAsync("flash-boost");
-        var entityId = await EntityIdAsync("flash-boost");
-        await app.TourAsync(entityId, "boost-tour", "Boost tour");
-        var eventId = await app.EventAsync(entityId, "boost-show", DateTimeOffset.UtcNow.AddDays(9));
+        var owner = await app.UserAsync("flash-boost@example.com", "Flash Owner");
+        var entity = await app.EntityAsync("flash-boost", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
+        await app.TourAsync(entity.Id, "boost-tour", "Boost tour");
+        var eventId = (await app.EventAsync(entity.Id, "boost-show", startsAt: DateTimeOffset.UtcNow.AddDays(9))).Id;
         var edit = await client.GetAsync("/manage/flash-boost/tours/boost-tour");
         var form = (IHtmlFormElement)edit.Document.QuerySelector($"#other-events li[data-event-id='{eventId}'] form.assign")!;
         var fields = form.Elements.OfType<IHtmlInputElement>().Where(i => i.Name is not null)
@@ -66,20 +70,4 @@ public sealed class FlashTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
 
     private static List<string> Flashes(IHtmlDocument document) =>
         document.QuerySelectorAll(".flash").Select(f => f.TextContent.Trim()).ToList();
-
-    private async Task<WebClient> OwnerAsync(string slug)
-    {
-        var email = $"{slug}@example.com";
-        var owner = await app.UserAsync(email, "Flash Owner");
-        await app.EntityAsync(slug, (owner, EntityRole.Owner));
-        var client = app.CreateClient();
-        await client.SignInAsync(email, EntityArrange.Password);
-        return client;
-    }
-
-    private async Task<Guid> EntityIdAsync(string slug)
-    {
-        await using var db = app.CreateDb();
-        return db.Set<Entity>().Single(e => e.Slug == slug).Id;
-    }
 }

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AngleSharp.Html.Dom;
-using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
-using Showgeo.Web.Features.Events;
-using Showgeo.Web.Tests.Features.Entities;
-using Showgeo.Web.Tests.Features.Tickets;
 
 namespace Showgeo.Web.Tests.Infrastructure;
 
@@ -48,11 +44,29 @@ public sealed class HtmxTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Contains("<html", await GetAsync());
     }
 
+    [Theory]
+    [InlineData("HX-Boosted", "1")]
+    [InlineData("HX-History-Restore-Request", "yes")]
+    public async Task A_hand_made_htmx_header_value_gets_the_whole_page_not_a_server_error(string header, string value)
+    {
+        using var anon = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/events");
+        request.Headers.Add("HX-Request", "true");
+        request.Headers.Add(header, value);
+
+        using var response = await anon.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = WebClient.Parse(await response.Content.ReadAsStringAsync());
+        Assert.NotNull(page.QuerySelector("header.site-header"));
+        Assert.NotNull(page.QuerySelector("#results"));
+    }
+
     [Fact]
     public async Task Page_fragment_and_hx_redirect_replies_each_vary_on_hx_request_exactly_once()
     {
         var email = $"vary-{Tag()}@example.com";
-        await TicketsArrange.UserAsync(app, email);
+        await app.UserAsync(email);
         using var client = app.CreateClient();
 
         var page = await client.GetAsync("/account/login");
@@ -65,7 +79,7 @@ public sealed class HtmxTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         AssertVariesOnceOnHxRequest(fragment);
 
         using var signedIn = await client.SubmitRawAsync(page.Document, "#login-form",
-            new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = TicketsArrange.Password }, htmx: true);
+            new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = Arrange.Password }, htmx: true);
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         Assert.Equal("/", signedIn.Headers.GetValues("HX-Redirect").Single());
         AssertVariesOnceOnHxRequest(signedIn);
@@ -78,30 +92,22 @@ public sealed class HtmxTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     public async Task Every_htmx_request_on_every_page_goes_to_the_url_its_plain_form_posts_to()
     {
         var t = Tag();
-        var shop = await TicketsArrange.EventWithTicketsAsync(app);
+        var shop = await app.EventWithTicketsAsync();
         var slug = shop.Entity.Slug;
-        using var owner = await TicketsArrange.SignedInAsync(app, shop.Manager.Email!);
-        var coordinator = await TicketsArrange.UserAsync(app, $"coord-{t}@example.com", "Coordinator " + t);
-        await TicketsArrange.AddMemberAsync(app, shop.Entity.Id, coordinator.Id, EntityRole.Coordinator);
-        var tourSlug = "tour-" + t;
-        await app.TourAsync(shop.Entity.Id, tourSlug, "Tour " + t);
-        var freeId = await app.EventAsync(shop.Entity.Id, "free-" + t, DateTimeOffset.UtcNow.AddDays(5));
-        await using (var db = app.CreateDb())
-            await db.Set<Event>().Where(e => e.Id == freeId).ExecuteUpdateAsync(s => s.SetProperty(e => e.IsFree, true));
+        using var owner = await app.SignedInAsync(shop.Manager);
+        var coordinator = await app.UserAsync($"coord-{t}@example.com", "Coordinator " + t);
+        await app.AddMemberAsync(shop.Entity.Id, coordinator.Id, EntityRole.Coordinator);
+        var tourSlug = (await app.TourAsync(shop.Entity.Id, "tour-" + t, "Tour " + t)).Slug;
+        await app.EventAsync(shop.Entity.Id, "free-" + t, startsAt: DateTimeOffset.UtcNow.AddDays(5), isFree: true);
 
-        var fanEmail = $"fan-{t}@example.com";
-        await TicketsArrange.UserAsync(app, fanEmail, "Fan " + t);
-        using var fan = await TicketsArrange.SignedInAsync(app, fanEmail);
+        var fanUser = await app.UserAsync($"fan-{t}@example.com", "Fan " + t);
+        using var fan = await app.SignedInAsync(fanUser);
         var profile = await fan.GetAsync($"/e/{slug}");
         await fan.SubmitAsync(profile.Document, $"#follow-{shop.Entity.Id}");
-        using var held = await TicketsArrange.CheckoutAsync(fan, shop.Event.Id, TicketsArrange.Qty(shop.Type.Id, 1));
-        Assert.True(held.IsRedirect());
-        var payUrl = held.Headers.Location!.OriginalString;
+        var (held, _) = await app.PendingOrderAsync(shop, 1, fanUser);
+        var payUrl = $"/pay/test/{held.Id}";
 
-        var adminEmail = $"admin-{t}@example.com";
-        await app.UserAsync(adminEmail, "Admin " + t, admin: true);
-        using var admin = app.CreateClient();
-        await admin.SignInAsync(adminEmail, EntityArrange.Password);
+        using var admin = await app.SignedInAsync(await app.UserAsync($"admin-{t}@example.com", "Admin " + t, admin: true));
         using var anon = app.CreateClient();
 
         var ev = $"/manage/{slug}/events/{shop.Event.Id}";

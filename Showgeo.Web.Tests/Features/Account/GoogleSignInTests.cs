@@ -100,7 +100,7 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
     [Fact]
     public async Task Verified_google_email_of_a_local_account_is_linked_to_that_account()
     {
-        using (var local = app.CreateClient()) await local.RegisterAsync("linda@example.com", "local-password-1", "Linda Local");
+        await app.UserAsync("linda@example.com", "Linda Local");
         var userId = await UserIdAsync("linda@example.com");
         var (users, logins) = await CountsAsync();
         Google.NextUser = new("g-sub-linda", "Linda On Google", "linda@example.com", EmailVerified: true);
@@ -114,14 +114,14 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
         Assert.Equal(userId, (await db.UserLogins.AsNoTracking().SingleAsync(l => l.ProviderKey == "g-sub-linda")).UserId);
         // The password still works too.
         using var withPassword = app.CreateClient();
-        Assert.Equal("Linda Local", (await withPassword.SignInAsync("linda@example.com", "local-password-1"))
+        Assert.Equal("Linda Local", (await withPassword.SignInAsync("linda@example.com", Arrange.Password))
             .Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
     }
 
     [Fact]
     public async Task Unverified_google_email_matching_a_local_account_is_refused()
     {
-        using (var local = app.CreateClient()) await local.RegisterAsync("uma@example.com", "local-password-1", "Uma Local");
+        await app.UserAsync("uma@example.com", "Uma Local");
         var (users, logins) = await CountsAsync();
         Google.NextUser = new("g-sub-uma", "Someone Else", "uma@example.com", EmailVerified: false);
 

@@ -11,8 +11,7 @@ public sealed class LoginTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Wrong_password_shows_a_clear_message_and_does_not_sign_in()
     {
-        using var owner = app.CreateClient();
-        await owner.RegisterAsync("wrong-pw@example.com", "right-password-1", "Wendy");
+        await app.UserAsync("wrong-pw@example.com", "Wendy");
 
         using var client = app.CreateClient();
         var page = await client.SignInAsync("wrong-pw@example.com", "not-the-password");
@@ -36,8 +35,8 @@ public sealed class LoginTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_password()
     {
-        using (var owner = app.CreateClient()) await owner.RegisterAsync("locked@example.com", "right-password-1", "Lola");
-        using (var other = app.CreateClient()) await other.RegisterAsync("bystander@example.com", "right-password-2", "Bea");
+        await app.UserAsync("locked@example.com", "Lola");
+        await app.UserAsync("bystander@example.com", "Bea");
         var before = await UserRowAsync("locked@example.com");
 
         using var attacker = app.CreateClient();
@@ -47,7 +46,7 @@ public sealed class LoginTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Contains("This account is locked", fifth.Text);
 
         using var owner2 = app.CreateClient();
-        var withRightPassword = await owner2.SignInAsync("locked@example.com", "right-password-1");
+        var withRightPassword = await owner2.SignInAsync("locked@example.com", Arrange.Password);
         Assert.Equal(HttpStatusCode.OK, withRightPassword.Status);
         Assert.Contains("This account is locked after too many failed attempts", withRightPassword.Text);
         Assert.Null(withRightPassword.Document.QuerySelector("[data-testid=user-name]"));
@@ -59,21 +58,21 @@ public sealed class LoginTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Equal(before.DisplayName, after.DisplayName);
         Assert.True(after.LockoutEnd > DateTimeOffset.UtcNow);
         using var bystander = app.CreateClient();
-        var bystanderIn = await bystander.SignInAsync("bystander@example.com", "right-password-2");
+        var bystanderIn = await bystander.SignInAsync("bystander@example.com", Arrange.Password);
         Assert.Equal("Bea", bystanderIn.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
     }
 
     [Fact]
     public async Task Login_post_without_antiforgery_token_is_rejected_and_counts_no_failed_attempt()
     {
-        using (var owner = app.CreateClient()) await owner.RegisterAsync("af-login@example.com", "right-password-1", "Afa");
+        await app.UserAsync("af-login@example.com", "Afa");
         using var client = app.CreateClient();
         await client.GetAsync("/account/login"); // holds the antiforgery cookie, but the form token is missing
 
         var response = await client.Http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["Input.Email"] = "af-login@example.com",
-            ["Input.Password"] = "right-password-1",
+            ["Input.Password"] = Arrange.Password,
         }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -84,7 +83,7 @@ public sealed class LoginTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Htmx_login_with_wrong_password_returns_only_the_login_form_fragment()
     {
-        using (var owner = app.CreateClient()) await owner.RegisterAsync("htmx-login@example.com", "right-password-1", "Hex");
+        await app.UserAsync("htmx-login@example.com", "Hex");
         using var client = app.CreateClient();
         var login = await client.GetAsync("/account/login");
 
@@ -119,8 +118,7 @@ public sealed class LoginTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Tampered_auth_cookie_is_treated_as_signed_out()
     {
-        using var client = app.CreateClient();
-        await client.RegisterAsync("tamper@example.com", "right-password-1", "Tam");
+        using var client = await app.SignedInAsync(await app.UserAsync("tamper@example.com", "Tam"));
         var cookie = client.Cookies.GetAllCookies().Single(c => c.Name == "showgeo.auth");
         var chars = cookie.Value.ToCharArray();
         var middle = chars.Length / 2;

@@ -8,8 +8,7 @@ public sealed class ManageTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Change_password_refuses_a_wrong_current_password()
     {
-        using var client = app.CreateClient();
-        await client.RegisterAsync("cp-wrong@example.com", "original-pass-1", "Cora");
+        using var client = await app.SignedInAsync(await app.UserAsync("cp-wrong@example.com", "Cora"));
         var manage = await client.GetAsync("/account/manage");
 
         var page = await client.SubmitAsync(manage.Document, "#change-password-form", new Dictionary<string, string>
@@ -24,20 +23,19 @@ public sealed class ManageTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.DoesNotContain("Your password was changed.", page.Text);
 
         using var fresh = app.CreateClient();
-        var oldStillWorks = await fresh.SignInAsync("cp-wrong@example.com", "original-pass-1");
+        var oldStillWorks = await fresh.SignInAsync("cp-wrong@example.com", Arrange.Password);
         Assert.Equal("Cora", oldStillWorks.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
     }
 
     [Fact]
     public async Task Changed_password_is_the_one_that_signs_in_afterwards()
     {
-        using var client = app.CreateClient();
-        await client.RegisterAsync("cp-ok@example.com", "original-pass-1", "Otto");
+        using var client = await app.SignedInAsync(await app.UserAsync("cp-ok@example.com", "Otto"));
         var manage = await client.GetAsync("/account/manage");
 
         var page = await client.SubmitAsync(manage.Document, "#change-password-form", new Dictionary<string, string>
         {
-            ["Input.CurrentPassword"] = "original-pass-1",
+            ["Input.CurrentPassword"] = Arrange.Password,
             ["Input.NewPassword"] = "brand-new-pass-1",
             ["Input.ConfirmPassword"] = "brand-new-pass-1",
         });
@@ -46,7 +44,7 @@ public sealed class ManageTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Equal("Otto", page.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
 
         using var withOld = app.CreateClient();
-        Assert.Contains("The email or password is not right.", (await withOld.SignInAsync("cp-ok@example.com", "original-pass-1")).Text);
+        Assert.Contains("The email or password is not right.", (await withOld.SignInAsync("cp-ok@example.com", Arrange.Password)).Text);
         using var withNew = app.CreateClient();
         var signedIn = await withNew.SignInAsync("cp-ok@example.com", "brand-new-pass-1");
         Assert.Equal("Otto", signedIn.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());

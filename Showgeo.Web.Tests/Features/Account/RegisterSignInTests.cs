@@ -10,7 +10,7 @@ public sealed class RegisterSignInTests(ShowgeoApp app) : IClassFixture<ShowgeoA
     public async Task Register_then_sign_out_then_sign_in_shows_name_in_header()
     {
         using var client = app.CreateClient();
-        var registered = await client.RegisterAsync("ada@example.com", "correct-horse-1", "Ada L");
+        var registered = await client.RegisterAsync("ada@example.com", Arrange.Password, "Ada L");
         Assert.Equal(HttpStatusCode.OK, registered.Status);
         Assert.Equal("Ada L", registered.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
 
@@ -18,7 +18,7 @@ public sealed class RegisterSignInTests(ShowgeoApp app) : IClassFixture<ShowgeoA
         Assert.Null(signedOut.Document.QuerySelector("[data-testid=user-name]"));
         Assert.Contains("You are signed out", signedOut.Text);
 
-        var signedIn = await client.SignInAsync("ada@example.com", "correct-horse-1");
+        var signedIn = await client.SignInAsync("ada@example.com", Arrange.Password);
         Assert.Equal("Ada L", signedIn.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
     }
 
@@ -34,8 +34,8 @@ public sealed class RegisterSignInTests(ShowgeoApp app) : IClassFixture<ShowgeoA
             await page.GetByRole(AriaRole.Link, new() { Name = "Register" }).ClickAsync();
             await page.GetByLabel("Display name").FillAsync("Grace H");
             await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("correct-horse-2");
-            await page.GetByLabel("Confirm password").FillAsync("correct-horse-2");
+            await page.GetByLabel("Password", new() { Exact = true }).FillAsync(Arrange.Password);
+            await page.GetByLabel("Confirm password").FillAsync(Arrange.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Grace H");
 
@@ -45,7 +45,7 @@ public sealed class RegisterSignInTests(ShowgeoApp app) : IClassFixture<ShowgeoA
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
             await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync("correct-horse-2");
+            await page.GetByLabel("Password").FillAsync(Arrange.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Grace H");
         }, javaScriptEnabled);

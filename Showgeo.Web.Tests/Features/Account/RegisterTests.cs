@@ -35,7 +35,7 @@ public sealed class RegisterTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Registering_an_email_that_already_has_an_account_is_refused()
     {
-        using (var first = app.CreateClient()) await first.RegisterAsync("taken@example.com", "long-enough-1", "First");
+        await app.UserAsync("taken@example.com", "First");
         var usersBefore = await CountUsersAsync();
 
         using var second = app.CreateClient();

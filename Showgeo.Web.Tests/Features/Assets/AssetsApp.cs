@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using AngleSharp.Html.Dom;
-using Microsoft.EntityFrameworkCore;
-using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Tests.Infrastructure;
 
 namespace Showgeo.Web.Tests.Features.Assets;
@@ -29,29 +27,6 @@ public sealed class AssetsApp : ShowgeoApp, IAsyncLifetime
 
     /// <summary>Every stored file, temporary ones included.</summary>
     public string[] Files() => Directory.Exists(Root) ? Directory.GetFiles(Root, "*", SearchOption.AllDirectories) : [];
-
-    public async Task<Guid> UserIdAsync(string email)
-    {
-        await using var db = CreateDb();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-    }
-
-    public async Task<Guid> CreateEntityAsync(string slug, Guid ownerUserId, EntityRole role = EntityRole.Owner)
-    {
-        await using var db = CreateDb();
-        var entity = new Entity { Id = Guid.NewGuid(), Slug = slug, Name = $"Entity {slug}", Kind = EntityKind.Artist, CreatedAt = DateTimeOffset.UtcNow };
-        db.Add(entity);
-        db.Add(new EntityMember { EntityId = entity.Id, UserId = ownerUserId, Role = role, AddedAt = DateTimeOffset.UtcNow });
-        await db.SaveChangesAsync();
-        return entity.Id;
-    }
-
-    public async Task<WebClient> SignedInClientAsync(string email, string name)
-    {
-        var client = CreateClient();
-        await client.RegisterAsync(email, "correct-horse-9", name);
-        return client;
-    }
 }
 
 /// <summary>A file to put in a multipart form.</summary>

@@ -12,11 +12,9 @@ public sealed class EntityMediaUploadTests(AssetsApp app) : IClassFixture<Assets
 {
     private async Task<(WebClient Client, Guid EntityId, string Slug)> ManagerAsync(string who)
     {
-        var email = $"{who}@example.com";
-        var client = await app.SignedInClientAsync(email, who);
-        var slug = $"band-{who}";
-        var entityId = await app.CreateEntityAsync(slug, await app.UserIdAsync(email));
-        return (client, entityId, slug);
+        var (client, user) = await app.SignedInUserAsync($"{who}@example.com", who);
+        var entity = await app.EntityAsync($"band-{who}", members: [(user.Id, EntityRole.Owner)]);
+        return (client, entity.Id, entity.Slug);
     }
 
     private async Task<List<Asset>> AssetsOfAsync(Guid entityId)
@@ -194,13 +192,10 @@ public sealed class EntityMediaUploadTests(AssetsApp app) : IClassFixture<Assets
     public async Task Someone_who_is_not_a_manager_cannot_open_or_post_to_the_media_page_and_nothing_changes()
     {
         var (_, entityId, slug) = await ManagerAsync("victim");
-        using var stranger = await app.SignedInClientAsync("stranger@example.com", "Stranger");
-        using var coordinator = await app.SignedInClientAsync("coord@example.com", "Coord");
-        await using (var db = app.CreateDb())
-        {
-            db.Add(new EntityMember { EntityId = entityId, UserId = await app.UserIdAsync("coord@example.com"), Role = EntityRole.Coordinator, AddedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync();
-        }
+        using var stranger = await app.SignedInAsync(await app.UserAsync("stranger@example.com", "Stranger"));
+        var coordinatorUser = await app.UserAsync("coord@example.com", "Coord");
+        using var coordinator = await app.SignedInAsync(coordinatorUser);
+        await app.AddMemberAsync(entityId, coordinatorUser.Id, EntityRole.Coordinator);
         var filesBefore = app.Files();
 
         // Non-members: 404 (as for an unknown entity); members without ManageProfile: 403.

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Assets;
+using Showgeo.Web.Tests.Infrastructure;
 
 namespace Showgeo.Web.Tests.Features.Assets;
 
@@ -9,7 +10,7 @@ public sealed class RequestLimitTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task A_body_beyond_the_upload_pages_limit_is_refused_with_413_and_nothing_is_stored()
     {
-        using var client = await app.SignedInClientAsync("big@example.com", "Big");
+        using var client = await app.SignedInAsync(await app.UserAsync("big@example.com", "Big"));
         var page = await client.GetAsync("/me/profile");
         var filesBefore = app.Files();
 

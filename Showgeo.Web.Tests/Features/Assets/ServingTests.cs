@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Assets;
+using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
@@ -20,21 +21,15 @@ public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task Private_asset_is_served_to_its_owner_and_entity_managers_and_is_404_for_everyone_else()
     {
-        using var owner = await app.SignedInClientAsync("owner@example.com", "Owner");
-        var entityId = await app.CreateEntityAsync("private-band", await app.UserIdAsync("owner@example.com"));
+        var ownerUser = await app.UserAsync("owner@example.com", "Owner");
+        using var owner = await app.SignedInAsync(ownerUser);
+        var entity = await app.EntityAsync("private-band", members: [(ownerUser.Id, EntityRole.Owner)]);
         var id = await UploadAsync(owner, "private-band", new Upload(Samples.Pdf, "contract.pdf", "application/pdf"), isPrivate: true);
 
-        using var manager = await app.SignedInClientAsync("manager@example.com", "Manager");
-        await using (var db = app.CreateDb())
-        {
-            db.Add(new Showgeo.Web.Features.Entities.EntityMember
-            {
-                EntityId = entityId, UserId = await app.UserIdAsync("manager@example.com"),
-                Role = Showgeo.Web.Features.Entities.EntityRole.Manager, AddedAt = DateTimeOffset.UtcNow,
-            });
-            await db.SaveChangesAsync();
-        }
-        using var other = await app.SignedInClientAsync("other@example.com", "Other");
+        var managerUser = await app.UserAsync("manager@example.com", "Manager");
+        using var manager = await app.SignedInAsync(managerUser);
+        await app.AddMemberAsync(entity.Id, managerUser.Id, EntityRole.Manager);
+        using var other = await app.SignedInAsync(await app.UserAsync("other@example.com", "Other"));
         using var anonymous = app.CreateClient();
 
         using var asOwner = await owner.Http.GetAsync(AssetService.UrlFor(id));
@@ -57,8 +52,9 @@ public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task Public_image_is_cached_forever_with_its_type_nosniff_and_an_etag_that_revalidates()
     {
-        using var owner = await app.SignedInClientAsync("pub@example.com", "Pub");
-        await app.CreateEntityAsync("public-band", await app.UserIdAsync("pub@example.com"));
+        var ownerUser = await app.UserAsync("pub@example.com", "Pub");
+        using var owner = await app.SignedInAsync(ownerUser);
+        await app.EntityAsync("public-band", members: [(ownerUser.Id, EntityRole.Owner)]);
         var id = await UploadAsync(owner, "public-band", new Upload(Samples.Png, "poster.png", "image/png"), isPrivate: false);
         using var anonymous = app.CreateClient();
 
@@ -83,8 +79,9 @@ public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task Documents_download_as_attachments_and_audio_answers_range_requests()
     {
-        using var owner = await app.SignedInClientAsync("dl@example.com", "Dl");
-        await app.CreateEntityAsync("dl-band", await app.UserIdAsync("dl@example.com"));
+        var ownerUser = await app.UserAsync("dl@example.com", "Dl");
+        using var owner = await app.SignedInAsync(ownerUser);
+        await app.EntityAsync("dl-band", members: [(ownerUser.Id, EntityRole.Owner)]);
         var pdf = await UploadAsync(owner, "dl-band", new Upload(Samples.Pdf, "rider.pdf", "application/pdf"), isPrivate: false);
         var mp3 = await UploadAsync(owner, "dl-band", new Upload(Samples.Mp3, "track.mp3", "audio/mpeg"), isPrivate: false);
         using var anonymous = app.CreateClient();

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Discovery.EventSeed;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 
 namespace Showgeo.Web.Tests.Features.Discovery;
 
@@ -24,19 +24,19 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     {
         var t = Tag();
         var cardiff = "Cardiff" + t;
-        var alpha = await EntityAsync(app, "alpha-" + t, "Alpha " + t);
-        var beta = await EntityAsync(app, "beta-" + t, "Beta" + t);
-        var banned = await EntityAsync(app, "banned-" + t, "Banned " + t, suspended: true);
-        await EventAsync(app, alpha, "e1-" + t, "Moonlight Sessions", DaysFromNow(3), cardiff, genres: ["jazz"]);
-        await EventAsync(app, alpha, "e2-" + t, "Thunder Night", DaysFromNow(10), cardiff, genres: ["rock"]);
-        await EventAsync(app, beta, "e3-" + t, "Quiet Hours", DaysFromNow(20), cardiff, genres: ["jazz"], venue: "Tidal" + t + " Hall");
-        await EventAsync(app, beta, "e4-" + t, "Moonlight Tour", DaysFromNow(3), "Bristol" + t, genres: ["jazz"]);
-        await EventAsync(app, alpha, "e5-" + t, "Unlisted Jam", DaysFromNow(3), cardiff, genres: ["jazz"], visibility: EventVisibility.Unlisted);
-        await EventAsync(app, alpha, "e6-" + t, "Draft Jam", DaysFromNow(3), cardiff, genres: ["jazz"], phase: EventPhase.Draft);
-        await EventAsync(app, alpha, "e7-" + t, "Ended Jam", DaysFromNow(-5), cardiff, genres: ["jazz"]);
-        await EventAsync(app, banned, "e8-" + t, "Banned Jam", DaysFromNow(3), cardiff, genres: ["jazz"]);
-        await EventAsync(app, alpha, "e9-" + t, "Cancelled Jam", DaysFromNow(3), cardiff, genres: ["jazz"], phase: EventPhase.Cancelled);
-        await EventAsync(app, alpha, "e10-" + t, "Live Now", DateTimeOffset.UtcNow.AddHours(-1), cardiff, genres: ["jazz"], phase: EventPhase.Live);
+        var alpha = await app.EntityAsync("alpha-" + t, "Alpha " + t);
+        var beta = await app.EntityAsync("beta-" + t, "Beta" + t);
+        var banned = await app.EntityAsync("banned-" + t, "Banned " + t, suspended: true);
+        await app.EventAsync(alpha.Id, "e1-" + t, "Moonlight Sessions", DaysFromNow(3), cardiff, genres: ["jazz"]);
+        await app.EventAsync(alpha.Id, "e2-" + t, "Thunder Night", DaysFromNow(10), cardiff, genres: ["rock"]);
+        await app.EventAsync(beta.Id, "e3-" + t, "Quiet Hours", DaysFromNow(20), cardiff, genres: ["jazz"], venue: "Tidal" + t + " Hall");
+        await app.EventAsync(beta.Id, "e4-" + t, "Moonlight Tour", DaysFromNow(3), "Bristol" + t, genres: ["jazz"]);
+        await app.EventAsync(alpha.Id, "e5-" + t, "Unlisted Jam", DaysFromNow(3), cardiff, genres: ["jazz"], visibility: EventVisibility.Unlisted);
+        await app.EventAsync(alpha.Id, "e6-" + t, "Draft Jam", DaysFromNow(3), cardiff, genres: ["jazz"], phase: EventPhase.Draft);
+        await app.EventAsync(alpha.Id, "e7-" + t, "Ended Jam", DaysFromNow(-5), cardiff, genres: ["jazz"]);
+        await app.EventAsync(banned.Id, "e8-" + t, "Banned Jam", DaysFromNow(3), cardiff, genres: ["jazz"]);
+        await app.EventAsync(alpha.Id, "e9-" + t, "Cancelled Jam", DaysFromNow(3), cardiff, genres: ["jazz"], phase: EventPhase.Cancelled);
+        await app.EventAsync(alpha.Id, "e10-" + t, "Live Now", DateTimeOffset.UtcNow.AddHours(-1), cardiff, genres: ["jazz"], phase: EventPhase.Live);
 
         var c = "city=" + cardiff.ToLowerInvariant();
         Assert.Equal(["Live Now", "Moonlight Sessions", "Thunder Night", "Quiet Hours"], await TitlesAsync(c));
@@ -61,8 +61,8 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     public async Task Renaming_an_entity_makes_its_events_findable_by_the_new_name()
     {
         var t = Tag();
-        var entity = await EntityAsync(app, "rename-" + t, "Oldname" + t);
-        await EventAsync(app, entity, "ren-" + t, "Rename Show", DaysFromNow(2));
+        var entity = await app.EntityAsync("rename-" + t, "Oldname" + t);
+        await app.EventAsync(entity.Id, "ren-" + t, "Rename Show", DaysFromNow(2));
         Assert.Equal(["Rename Show"], await TitlesAsync("q=oldname" + t));
 
         await using (var db = app.CreateDb())
@@ -76,12 +76,12 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     public async Task Radius_search_keeps_events_inside_the_circle_only()
     {
         var t = Tag();
-        var entity = await EntityAsync(app, "geo-" + t, "Geo " + t);
+        var entity = await app.EntityAsync("geo-" + t, "Geo " + t);
         var genre = "g" + t;
-        await EventAsync(app, entity, "cdf-" + t, "Cardiff Show", DaysFromNow(2), "Cardiff", 51.4816, -3.1791, [genre]);
-        await EventAsync(app, entity, "bri-" + t, "Bristol Show", DaysFromNow(3), "Bristol", 51.4545, -2.5879, [genre]);
-        await EventAsync(app, entity, "lon-" + t, "London Show", DaysFromNow(4), "London", 51.5072, -0.1276, [genre]);
-        await EventAsync(app, entity, "onl-" + t, "Online Show", DaysFromNow(5), genres: [genre]);
+        await app.EventAsync(entity.Id, "cdf-" + t, "Cardiff Show", DaysFromNow(2), "Cardiff", 51.4816, -3.1791, [genre]);
+        await app.EventAsync(entity.Id, "bri-" + t, "Bristol Show", DaysFromNow(3), "Bristol", 51.4545, -2.5879, [genre]);
+        await app.EventAsync(entity.Id, "lon-" + t, "London Show", DaysFromNow(4), "London", 51.5072, -0.1276, [genre]);
+        await app.EventAsync(entity.Id, "onl-" + t, "Online Show", DaysFromNow(5), genres: [genre]);
 
         var at = $"genre={genre}&lat=51.48&lng=-3.18";
         Assert.Equal(["Cardiff Show"], await TitlesAsync(at + "&radius=10"));
@@ -95,21 +95,20 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     {
         var t = Tag();
         var city = "Cardiff" + t;
-        var entity = await EntityAsync(app, "near-" + t, "Near " + t);
+        var entity = await app.EntityAsync("near-" + t, "Near " + t);
         var genre = "g" + t;
-        await EventAsync(app, entity, "cdf-" + t, "Home Show", DaysFromNow(2), city, 51.4816, -3.1791, [genre]);
-        await EventAsync(app, entity, "bri-" + t, "Bristol Show", DaysFromNow(3), "Bristol", 51.4545, -2.5879, [genre]);
-        await EventAsync(app, entity, "lon-" + t, "London Show", DaysFromNow(4), "London", 51.5072, -0.1276, [genre]);
+        await app.EventAsync(entity.Id, "cdf-" + t, "Home Show", DaysFromNow(2), city, 51.4816, -3.1791, [genre]);
+        await app.EventAsync(entity.Id, "bri-" + t, "Bristol Show", DaysFromNow(3), "Bristol", 51.4545, -2.5879, [genre]);
+        await app.EventAsync(entity.Id, "lon-" + t, "London Show", DaysFromNow(4), "London", 51.5072, -0.1276, [genre]);
 
         using var anon = app.CreateClient();
         var anonymous = await anon.GetAsync($"/events?near=me&genre={genre}");
         Assert.Contains("Allow location", anonymous.Document.QuerySelector("[data-testid=near-note]")!.TextContent);
 
-        using var fan = app.CreateClient();
-        var email = t + "@example.com";
-        await fan.RegisterAsync(email, "correct-horse-9", "Near Fan");
+        var user = await app.UserAsync(t + "@example.com", "Near Fan");
+        using var fan = await app.SignedInAsync(user);
         await using (var db = app.CreateDb())
-            await db.Users.Where(u => u.Email == email).ExecuteUpdateAsync(s => s.SetProperty(u => u.City, city));
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.City, city));
         var page = await fan.GetAsync($"/events?near=me&genre={genre}");
         Assert.Contains($"of {city} (your profile city)", page.Document.QuerySelector("[data-testid=near-note]")!.TextContent);
         Assert.Equal(["Home Show", "Bristol Show"], page.Document.QuerySelectorAll("#event-results h3").Select(h => h.TextContent.Trim()));
@@ -120,10 +119,10 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     {
         var t = Tag();
         var city = "Pageton" + t;
-        var entity = await EntityAsync(app, "pager-" + t, "Pager " + t);
+        var entity = await app.EntityAsync("pager-" + t, "Pager " + t);
         var same = DaysFromNow(7);
         for (var i = 0; i < 45; i++)
-            await EventAsync(app, entity, $"p{i}-{t}", $"Show {i:00}", i < 30 ? same : DaysFromNow(8 + i), city);
+            await app.EventAsync(entity.Id, $"p{i}-{t}", $"Show {i:00}", i < 30 ? same : DaysFromNow(8 + i), city);
 
         using var client = app.CreateClient();
         var seen = new List<string>();
@@ -182,8 +181,8 @@ public sealed class DiscoveryTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     public async Task Htmx_filter_change_returns_only_the_results_fragment_and_shows_errors_in_it()
     {
         var t = Tag();
-        var entity = await EntityAsync(app, "hx-" + t, "Hx " + t);
-        await EventAsync(app, entity, "hx1-" + t, "Fragment Show", DaysFromNow(2), "Hxcity" + t);
+        var entity = await app.EntityAsync("hx-" + t, "Hx " + t);
+        await app.EventAsync(entity.Id, "hx1-" + t, "Fragment Show", DaysFromNow(2), "Hxcity" + t);
         using var client = app.CreateClient();
 
         var fragment = await client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/events?city=Hxcity" + t) { Headers = { { "HX-Request", "true" } } });

@@ -42,19 +42,19 @@ public sealed class EntityMatrixApp : ShowgeoApp
             var clients = new Dictionary<Actor, (WebClient, IHtmlDocument)>();
             foreach (var actor in Enum.GetValues<Actor>())
             {
-                var client = CreateClient();
-                if (actor != Actor.Anonymous)
+                WebClient client;
+                if (actor == Actor.Anonymous) client = CreateClient();
+                else
                 {
-                    var email = $"{actor.ToString().ToLowerInvariant()}@matrix.test";
-                    ids[actor] = await this.UserAsync(email, actor.ToString(), admin: actor == Actor.Admin);
-                    var signedIn = await client.SignInAsync(email, EntityArrange.Password);
-                    Assert.Equal(actor.ToString(), signedIn.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+                    var user = await this.UserAsync($"{actor.ToString().ToLowerInvariant()}@matrix.test", actor.ToString(), admin: actor == Actor.Admin);
+                    ids[actor] = user.Id;
+                    client = await this.SignedInAsync(user);
                 }
                 clients[actor] = (client, (await client.GetAsync("/")).Document);
             }
             var target = await this.UserAsync("target@matrix.test", "Target");
             await this.UserAsync("newcomer@matrix.test", "Newcomer");
-            return _actors = new Actors(ids, clients, target, "newcomer@matrix.test");
+            return _actors = new Actors(ids, clients, target.Id, "newcomer@matrix.test");
         }
         finally
         {
@@ -161,12 +161,12 @@ public sealed class AuthorizationMatrixTests(EntityMatrixApp app) : IClassFixtur
         var expected = endpoint.Expect(actor);
         var (client, tokenSource) = actors.Clients[actor];
 
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
         using var response = endpoint.Method == "GET"
             ? await client.Http.GetAsync(endpoint.Url(scenario))
             : await client.PostAsync(endpoint.Url(scenario), tokenSource, endpoint.Form!(scenario));
         var actual = Classify(response);
-        var after = await app.SnapshotAsync();
+        var after = await app.EntitySnapshotAsync();
 
         Assert.True(expected == actual,
             $"{endpointName} as {actor}: expected {expected}, got {actual} ({(int)response.StatusCode} {response.Headers.Location})");
@@ -215,14 +215,13 @@ public sealed class AuthorizationMatrixTests(EntityMatrixApp app) : IClassFixtur
     private async Task<Scenario> ScenarioAsync(EntityMatrixApp.Actors actors)
     {
         var slug = $"m-{Guid.NewGuid():N}"[..20];
-        var entityId = await app.EntityAsync(slug,
-            (actors.Ids[Actor.Owner], EntityRole.Owner), (actors.Ids[Actor.Manager], EntityRole.Manager),
-            (actors.Ids[Actor.Coordinator], EntityRole.Coordinator), (actors.TargetId, EntityRole.Coordinator));
-        var tourSlug = $"t-{slug}";
-        var tourId = await app.TourAsync(entityId, tourSlug, "Matrix tour");
-        var stop = await app.EventAsync(entityId, $"{slug}-stop", DateTimeOffset.UtcNow.AddDays(10), tourId);
-        var loose = await app.EventAsync(entityId, $"{slug}-loose", DateTimeOffset.UtcNow.AddDays(20));
-        return new Scenario(entityId, slug, tourSlug, stop, loose, actors.TargetId, actors.NewcomerEmail);
+        var entity = await app.EntityAsync(slug, members:
+            [(actors.Ids[Actor.Owner], EntityRole.Owner), (actors.Ids[Actor.Manager], EntityRole.Manager),
+             (actors.Ids[Actor.Coordinator], EntityRole.Coordinator), (actors.TargetId, EntityRole.Coordinator)]);
+        var tour = await app.TourAsync(entity.Id, $"t-{slug}", "Matrix tour");
+        var stop = await app.EventAsync(entity.Id, $"{slug}-stop", startsAt: DateTimeOffset.UtcNow.AddDays(10), tourId: tour.Id);
+        var loose = await app.EventAsync(entity.Id, $"{slug}-loose", startsAt: DateTimeOffset.UtcNow.AddDays(20));
+        return new Scenario(entity.Id, slug, tour.Slug, stop.Id, loose.Id, actors.TargetId, actors.NewcomerEmail);
     }
 
     private async Task SetAsync(Guid entityId, bool verified = false, bool suspended = false)

@@ -2,24 +2,16 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Tests.Infrastructure;
-using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
 namespace Showgeo.Web.Tests.Features.Entities;
 
 public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
 {
-    private async Task<WebClient> SignedInAsync(string email)
-    {
-        var client = app.CreateClient();
-        await client.SignInAsync(email, EntityArrange.Password);
-        return client;
-    }
-
     [Fact]
     public async Task Creating_an_entity_makes_the_creator_its_owner_with_a_slug_made_from_the_name()
     {
-        var userId = await app.UserAsync("creator@example.com", "Creator");
-        using var client = await SignedInAsync("creator@example.com");
+        var creator = await app.UserAsync("creator@example.com", "Creator");
+        using var client = await app.SignedInAsync(creator);
         var manage = await client.GetAsync("/manage");
         Assert.Contains("not part of any", manage.Text);
 
@@ -40,7 +32,7 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         Assert.Equal(["jazz", "soul"], entity.Genres);
         Assert.Equal("GB", entity.Country);
         var member = Assert.Single(entity.Members);
-        Assert.Equal((userId, EntityRole.Owner), (member.UserId, member.Role));
+        Assert.Equal((creator.Id, EntityRole.Owner), (member.UserId, member.Role));
 
         var list = await client.GetAsync("/manage");
         Assert.Equal("Owner", list.Document.QuerySelector("tr[data-entity-slug=the-blue-notes] .role")?.TextContent);
@@ -50,11 +42,10 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
     public async Task A_taken_slug_is_refused_with_a_message_and_nothing_is_written()
     {
         var owner = await app.UserAsync("first@example.com", "First");
-        await app.EntityAsync("taken-name", (owner, EntityRole.Owner));
-        await app.UserAsync("second@example.com", "Second");
-        using var client = await SignedInAsync("second@example.com");
+        await app.EntityAsync("taken-name", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(await app.UserAsync("second@example.com", "Second"));
         var manage = await client.GetAsync("/manage");
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
 
         var plain = await client.SubmitAsync(manage.Document, "#create-entity-form", new Dictionary<string, string>
         {
@@ -70,15 +61,15 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         Assert.DoesNotContain("<html", fragment.Html);
         Assert.NotNull(fragment.Document.QuerySelector("#create-entity-form"));
         Assert.Contains("already taken", fragment.Text);
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await app.EntitySnapshotAsync());
     }
 
     [Fact]
     public async Task A_generated_slug_that_is_taken_gets_a_number()
     {
         var owner = await app.UserAsync("numbered@example.com", "Numbered");
-        await app.EntityAsync("the-venue", (owner, EntityRole.Owner));
-        using var client = await SignedInAsync("numbered@example.com");
+        await app.EntityAsync("the-venue", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
         var manage = await client.GetAsync("/manage");
         var created = await client.SubmitAsync(manage.Document, "#create-entity-form", new Dictionary<string, string>
         {
@@ -93,8 +84,8 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         var owner = await app.UserAsync("own-add@example.com", "Owner A");
         var mia = await app.UserAsync("mia@example.com", "Mia");
         var raj = await app.UserAsync("raj@example.com", "Raj", handle: "raj");
-        var entityId = await app.EntityAsync("add-people", (owner, EntityRole.Owner));
-        using var client = await SignedInAsync("own-add@example.com");
+        var entityId = (await app.EntityAsync("add-people", members: [(owner.Id, EntityRole.Owner)])).Id;
+        using var client = await app.SignedInAsync(owner);
         var members = await client.GetAsync("/manage/add-people/members");
 
         var byEmail = await client.SubmitAsync(members.Document, "#add-member-form",
@@ -105,9 +96,9 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
             new Dictionary<string, string> { ["Add.Who"] = "@Raj", ["Add.Role"] = "Coordinator" }, htmx: true);
         Assert.DoesNotContain("<html", byHandle.Html);
         Assert.NotNull(byHandle.Document.QuerySelector("#members"));
-        Assert.Equal("Coordinator", byHandle.Document.QuerySelector($"tr[data-user-id='{raj}'] .role")?.TextContent);
+        Assert.Equal("Coordinator", byHandle.Document.QuerySelector($"tr[data-user-id='{raj.Id}'] .role")?.TextContent);
 
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
         var unknown = await client.SubmitAsync(byEmail.Document, "#add-member-form",
             new Dictionary<string, string> { ["Add.Who"] = "nobody@example.com", ["Add.Role"] = "Manager" });
         Assert.Contains("No Showgeo account has the email \"nobody@example.com\"", unknown.Text);
@@ -117,32 +108,32 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         var asOwner = await client.PostAsync("/manage/add-people/members?handler=Add", byEmail.Document,
             new Dictionary<string, string> { ["Add.Who"] = "@nobody-else", ["Add.Role"] = "Owner" });
         Assert.Contains("ownership is handed over by transfer", await asOwner.Content.ReadAsStringAsync());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await app.EntitySnapshotAsync());
 
         await using var db = app.CreateDb();
         var rows = await db.Set<EntityMember>().Where(m => m.EntityId == entityId).ToDictionaryAsync(m => m.UserId, m => m.Role);
-        Assert.Equal(new Dictionary<Guid, EntityRole> { [owner] = EntityRole.Owner, [mia] = EntityRole.Manager, [raj] = EntityRole.Coordinator }, rows);
+        Assert.Equal(new Dictionary<Guid, EntityRole> { [owner.Id] = EntityRole.Owner, [mia.Id] = EntityRole.Manager, [raj.Id] = EntityRole.Coordinator }, rows);
     }
 
     [Fact]
     public async Task Coordinator_cannot_add_members()
     {
         var owner = await app.UserAsync("own-c@example.com", "Owner C");
-        await app.UserAsync("coord@example.com", "Coord");
+        var coordinator = await app.UserAsync("coord@example.com", "Coord");
         await app.UserAsync("friend@example.com", "Friend");
-        await app.EntityAsync("coord-ent", (owner, EntityRole.Owner), (await IdOf("coord@example.com"), EntityRole.Coordinator));
-        using var client = await SignedInAsync("coord@example.com");
+        await app.EntityAsync("coord-ent", members: [(owner.Id, EntityRole.Owner), (coordinator.Id, EntityRole.Coordinator)]);
+        using var client = await app.SignedInAsync(coordinator);
         var dashboard = await client.GetAsync("/manage/coord-ent");
         Assert.Equal(HttpStatusCode.OK, dashboard.Status);
         Assert.Null(dashboard.Document.QuerySelector("a[href='/manage/coord-ent/members']"));
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
 
         var page = await client.GetAsync("/manage/coord-ent/members");
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
         using var post = await client.PostAsync("/manage/coord-ent/members?handler=Add", dashboard.Document,
             new Dictionary<string, string> { ["Add.Who"] = "friend@example.com", ["Add.Role"] = "Manager" });
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await app.EntitySnapshotAsync());
     }
 
     [Fact]
@@ -150,23 +141,23 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
     {
         var owner = await app.UserAsync("own-m@example.com", "Owner M");
         var manager = await app.UserAsync("mgr@example.com", "Mgr");
-        await app.EntityAsync("mgr-ent", (owner, EntityRole.Owner), (manager, EntityRole.Manager));
-        using var client = await SignedInAsync("mgr@example.com");
+        await app.EntityAsync("mgr-ent", members: [(owner.Id, EntityRole.Owner), (manager.Id, EntityRole.Manager)]);
+        using var client = await app.SignedInAsync(manager);
         var members = await client.GetAsync("/manage/mgr-ent/members");
-        Assert.Null(members.Document.QuerySelector($"tr[data-user-id='{owner}'] form"));
+        Assert.Null(members.Document.QuerySelector($"tr[data-user-id='{owner.Id}'] form"));
         Assert.Null(members.Document.QuerySelector("form.transfer"));
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
 
         using var remove = await client.PostAsync("/manage/mgr-ent/members?handler=Remove", members.Document,
-            new Dictionary<string, string> { ["userId"] = owner.ToString() });
+            new Dictionary<string, string> { ["userId"] = owner.Id.ToString() });
         Assert.Contains("The owner cannot be changed or removed", await remove.Content.ReadAsStringAsync());
         using var demote = await client.PostAsync("/manage/mgr-ent/members?handler=ChangeRole", members.Document,
-            new Dictionary<string, string> { ["userId"] = owner.ToString(), ["role"] = "Coordinator" });
+            new Dictionary<string, string> { ["userId"] = owner.Id.ToString(), ["role"] = "Coordinator" });
         Assert.Contains("The owner cannot be changed or removed", await demote.Content.ReadAsStringAsync());
         using var transfer = await client.PostAsync("/manage/mgr-ent/members?handler=Transfer", members.Document,
-            new Dictionary<string, string> { ["userId"] = manager.ToString() });
+            new Dictionary<string, string> { ["userId"] = manager.Id.ToString() });
         Assert.Equal(HttpStatusCode.Forbidden, transfer.StatusCode);
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await app.EntitySnapshotAsync());
     }
 
     [Fact]
@@ -174,24 +165,24 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
     {
         var owner = await app.UserAsync("own-t@example.com", "Owner T");
         var heir = await app.UserAsync("heir@example.com", "Heir");
-        var entityId = await app.EntityAsync("transfer-ent", (owner, EntityRole.Owner), (heir, EntityRole.Coordinator));
-        using var client = await SignedInAsync("own-t@example.com");
+        var entityId = (await app.EntityAsync("transfer-ent", members: [(owner.Id, EntityRole.Owner), (heir.Id, EntityRole.Coordinator)])).Id;
+        using var client = await app.SignedInAsync(owner);
         var members = await client.GetAsync("/manage/transfer-ent/members");
 
-        var done = await client.SubmitAsync(members.Document, $"tr[data-user-id='{heir}'] form.transfer");
+        var done = await client.SubmitAsync(members.Document, $"tr[data-user-id='{heir.Id}'] form.transfer");
 
         Assert.Contains("Heir now owns", done.Text);
-        Assert.Equal("Owner", done.Document.QuerySelector($"tr[data-user-id='{heir}'] .role")?.TextContent);
-        Assert.Equal("Manager", done.Document.QuerySelector($"tr[data-user-id='{owner}'] .role")?.TextContent);
+        Assert.Equal("Owner", done.Document.QuerySelector($"tr[data-user-id='{heir.Id}'] .role")?.TextContent);
+        Assert.Equal("Manager", done.Document.QuerySelector($"tr[data-user-id='{owner.Id}'] .role")?.TextContent);
         Assert.Null(done.Document.QuerySelector("form.transfer"));
         await using var db = app.CreateDb();
         var roles = await db.Set<EntityMember>().Where(m => m.EntityId == entityId).ToDictionaryAsync(m => m.UserId, m => m.Role);
-        Assert.Equal(EntityRole.Owner, roles[heir]);
-        Assert.Equal(EntityRole.Manager, roles[owner]);
+        Assert.Equal(EntityRole.Owner, roles[heir.Id]);
+        Assert.Equal(EntityRole.Manager, roles[owner.Id]);
 
         // The old owner, now a manager, can no longer hand the entity on.
         using var again = await client.PostAsync("/manage/transfer-ent/members?handler=Transfer", done.Document,
-            new Dictionary<string, string> { ["userId"] = owner.ToString() });
+            new Dictionary<string, string> { ["userId"] = owner.Id.ToString() });
         Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
     }
 
@@ -200,24 +191,24 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
     {
         var owner = await app.UserAsync("own-x@example.com", "Owner X");
         var stranger = await app.UserAsync("stranger@example.com", "Stranger");
-        await app.EntityAsync("x-ent", (owner, EntityRole.Owner));
-        using var client = await SignedInAsync("own-x@example.com");
+        await app.EntityAsync("x-ent", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
         var members = await client.GetAsync("/manage/x-ent/members");
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
         using var response = await client.PostAsync("/manage/x-ent/members?handler=Transfer", members.Document,
-            new Dictionary<string, string> { ["userId"] = stranger.ToString() });
+            new Dictionary<string, string> { ["userId"] = stranger.Id.ToString() });
         Assert.Contains("Ownership can only go to someone who is already a member", await response.Content.ReadAsStringAsync());
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await app.EntitySnapshotAsync());
     }
 
     [Fact]
     public async Task Editing_the_profile_rejects_bad_links_and_country_then_saves_good_input()
     {
         var owner = await app.UserAsync("own-e@example.com", "Owner E");
-        await app.EntityAsync("edit-ent", (owner, EntityRole.Owner));
-        using var client = await SignedInAsync("own-e@example.com");
+        await app.EntityAsync("edit-ent", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
         var edit = await client.GetAsync("/manage/edit-ent/edit");
-        var before = await app.SnapshotAsync();
+        var before = await app.EntitySnapshotAsync();
 
         var bad = await client.SubmitAsync(edit.Document, "#edit-profile-form", new Dictionary<string, string>
         {
@@ -225,7 +216,7 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         });
         Assert.Contains("is not a web address", bad.Text);
         Assert.Contains("'BRITAIN' is not a two-letter ISO country code", bad.Text);
-        Assert.Equal(before, await app.SnapshotAsync());
+        Assert.Equal(before, await app.EntitySnapshotAsync());
 
         var good = await client.SubmitAsync(edit.Document, "#edit-profile-form", new Dictionary<string, string>
         {
@@ -235,11 +226,5 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         await using var db = app.CreateDb();
         var entity = await db.Set<Entity>().SingleAsync(e => e.Slug == "edit-ent");
         Assert.Equal(("Edited Name", "Leeds", "GB"), (entity.Name, entity.City, entity.Country));
-    }
-
-    private async Task<Guid> IdOf(string email)
-    {
-        await using var db = app.CreateDb();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 }

@@ -15,9 +15,7 @@ public sealed class SlugRuleTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Bjork_cafe_gets_the_same_address_as_an_entity_a_tour_and_an_event_and_each_second_one_steps_aside()
     {
-        await app.UserAsync("slugs@example.com", "Slug Owner");
-        using var client = app.CreateClient();
-        await client.SignInAsync("slugs@example.com", EntityArrange.Password);
+        using var client = await app.SignedInAsync(await app.UserAsync("slugs@example.com", "Slug Owner"));
 
         var first = await CreateEntityAsync(client);
         await CreateTourAsync(client, first);

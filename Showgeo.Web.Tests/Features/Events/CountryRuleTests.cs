@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
-using Showgeo.Web.Tests.Features.Entities;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
@@ -23,12 +22,11 @@ public sealed class CountryRuleTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     public async Task Xx_is_refused_with_a_clear_message_and_nothing_is_written(string form)
     {
         var email = $"xx-{form.Replace(' ', '-')}@example.com";
-        var userId = await app.UserAsync(email, "Country Tester");
+        var user = await app.UserAsync(email, "Country Tester");
         var entitySlug = "xx-" + form.Replace(' ', '-');
-        var entityId = await app.EntityAsync(entitySlug, (userId, EntityRole.Owner));
-        var eventId = await app.EventAsync(entityId, entitySlug + "-show", new DateTimeOffset(2030, 5, 1, 19, 0, 0, TimeSpan.Zero));
-        using var client = app.CreateClient();
-        await client.SignInAsync(email, EntityArrange.Password);
+        var entity = await app.EntityAsync(entitySlug, members: [(user.Id, EntityRole.Owner)]);
+        var eventId = (await app.EventAsync(entity.Id, entitySlug + "-show", startsAt: new DateTimeOffset(2030, 5, 1, 19, 0, 0, TimeSpan.Zero), city: "Leeds")).Id;
+        using var client = await app.SignedInAsync(user);
         var before = await SnapshotAsync();
 
         var refused = form switch
@@ -69,6 +67,6 @@ public sealed class CountryRuleTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         await using var db = app.CreateDb();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Id).Select(u => $"{u.Id}|{u.DisplayName}|{u.Country}").ToListAsync();
         var events = await db.Set<Event>().AsNoTracking().OrderBy(e => e.Id).Select(e => $"{e.Id}|{e.Title}|{e.Country}").ToListAsync();
-        return await app.SnapshotAsync() + "\n" + string.Join("\n", users.Concat(events));
+        return await app.EntitySnapshotAsync() + "\n" + string.Join("\n", users.Concat(events));
     }
 }

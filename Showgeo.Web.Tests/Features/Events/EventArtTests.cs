@@ -14,20 +14,10 @@ public sealed class EventArtTests(AssetsApp app) : IClassFixture<AssetsApp>
     private async Task<(WebClient Client, string Slug, Event Event)> ArrangeAsync(EntityRole role = EntityRole.Manager)
     {
         var t = Guid.NewGuid().ToString("N")[..8];
-        var client = await app.SignedInClientAsync($"art-{t}@example.com", "Art Director");
-        var userId = await app.UserIdAsync($"art-{t}@example.com");
-        var slug = "art-" + t;
-        var entityId = await app.CreateEntityAsync(slug, userId, role);
-        var ev = new Event
-        {
-            Id = Guid.NewGuid(), EntityId = entityId, Slug = "art-night-" + t, Title = "Art Night", TimeZone = "UTC",
-            StartsAt = DateTimeOffset.UtcNow.AddDays(3), EndsAt = DateTimeOffset.UtcNow.AddDays(3).AddHours(2),
-            Visibility = EventVisibility.Public, Phase = EventPhase.Pre, CreatedAt = DateTimeOffset.UtcNow,
-        };
-        await using var db = app.CreateDb();
-        db.Add(ev);
-        await db.SaveChangesAsync();
-        return (client, slug, ev);
+        var (client, user) = await app.SignedInUserAsync($"art-{t}@example.com", "Art Director");
+        var entity = await app.EntityAsync("art-" + t, members: [(user.Id, role)]);
+        var ev = await app.EventAsync(entity.Id, "art-night-" + t, "Art Night", startsAt: DateTimeOffset.UtcNow.AddDays(3), length: TimeSpan.FromHours(2));
+        return (client, entity.Slug, ev);
     }
 
     [Fact]
@@ -83,7 +73,7 @@ public sealed class EventArtTests(AssetsApp app) : IClassFixture<AssetsApp>
         var art = await before.Set<Event>().Where(e => e.Id == ev.Id).Select(e => e.ArtAssetId).SingleAsync();
         Assert.NotNull(art);
 
-        var stranger = await app.SignedInClientAsync($"stranger-{Guid.NewGuid():N}@example.com", "Stranger");
+        var (stranger, _) = await app.SignedInUserAsync($"stranger-{Guid.NewGuid():N}@example.com", "Stranger");
         var strangerView = await stranger.GetAsync($"/manage/{slug}/events/{ev.Id}/art");
         Assert.Equal(HttpStatusCode.NotFound, strangerView.Status);
         Assert.Null(strangerView.Document.QuerySelector("#event-art-form"));

@@ -2,9 +2,8 @@ using HttpStatusCode = System.Net.HttpStatusCode;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
-using Showgeo.Web.Features.Tours;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Events.EventsArrange;
+using static Showgeo.Web.Tests.Features.Events.EventPages;
 
 namespace Showgeo.Web.Tests.Features.Events;
 
@@ -31,9 +30,9 @@ public sealed class EventEditorTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Manager_creates_a_draft_with_local_times_stored_as_utc_and_lists_normalised()
     {
-        var (client, managerId) = await SignedInUserAsync(app, "Mia Manager");
-        var entity = await EntityAsync(app, (managerId, EntityRole.Manager));
-        var tour = await TourAsync(entity.Id, "Summer Tour");
+        var (client, manager) = await app.SignedInUserAsync(displayName: "Mia Manager");
+        var entity = await app.EntityAsync(members: [(manager.Id, EntityRole.Manager)]);
+        var tour = (await app.TourAsync(entity.Id, name: "Summer Tour")).Id;
         var slug = "summer-" + Guid.NewGuid().ToString("N")[..8];
 
         var list = await client.GetAsync($"/manage/{entity.Slug}/events");
@@ -63,11 +62,11 @@ public sealed class EventEditorTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Bad_input_shows_a_clear_message_and_writes_nothing()
     {
-        var (client, coordinatorId) = await SignedInUserAsync(app, "Cole Coord");
-        var entity = await EntityAsync(app, (coordinatorId, EntityRole.Coordinator));
-        var otherEntity = await EntityAsync(app);
-        var foreignTour = await TourAsync(otherEntity.Id, "Not yours");
-        var taken = await EventAsync(app, otherEntity.Id);
+        var (client, coordinator) = await app.SignedInUserAsync(displayName: "Cole Coord");
+        var entity = await app.EntityAsync(members: [(coordinator.Id, EntityRole.Coordinator)]);
+        var otherEntity = await app.EntityAsync();
+        var foreignTour = (await app.TourAsync(otherEntity.Id, name: "Not yours")).Id;
+        var taken = await app.EventAsync(otherEntity.Id);
         var form = await client.GetAsync($"/manage/{entity.Slug}/events/new");
 
         var cases = new (string Field, string Value, string Message)[]
@@ -113,10 +112,10 @@ public sealed class EventEditorTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Editing_saves_changes_and_refuses_a_slug_used_by_another_event()
     {
-        var (client, ownerId) = await SignedInUserAsync(app, "Ed Owner");
-        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
-        var e = await EventAsync(app, entity.Id, EventPhase.Pre);
-        var other = await EventAsync(app, entity.Id);
+        var (client, owner) = await app.SignedInUserAsync(displayName: "Ed Owner");
+        var entity = await app.EntityAsync(members: [(owner.Id, EntityRole.Owner)]);
+        var e = await app.EventAsync(entity.Id, title: "Test Night", timeZone: "Europe/London", venue: "The Hall", city: "Leeds");
+        var other = await app.EventAsync(entity.Id);
         var edit = await client.GetAsync(EditUrl(entity, e));
         Assert.Equal("Europe/London", edit.Document.QuerySelector("#Input_TimeZone option[selected]")?.GetAttribute("value"));
 
@@ -147,11 +146,11 @@ public sealed class EventEditorTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Tour_select_offers_only_this_entitys_tours()
     {
-        var (client, ownerId) = await SignedInUserAsync(app, "Tia Tours");
-        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
-        var other = await EntityAsync(app);
-        var mine = await TourAsync(entity.Id, "My Tour");
-        var theirs = await TourAsync(other.Id, "Their Tour");
+        var (client, owner) = await app.SignedInUserAsync(displayName: "Tia Tours");
+        var entity = await app.EntityAsync(members: [(owner.Id, EntityRole.Owner)]);
+        var other = await app.EntityAsync();
+        var mine = (await app.TourAsync(entity.Id, name: "My Tour")).Id;
+        var theirs = (await app.TourAsync(other.Id, name: "Their Tour")).Id;
 
         var form = await client.GetAsync($"/manage/{entity.Slug}/events/new");
         var options = form.Document.QuerySelectorAll("#Input_TourId option").Select(o => o.GetAttribute("value")).ToList();
@@ -162,9 +161,9 @@ public sealed class EventEditorTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task A_fan_cannot_open_manager_pages_or_create_events_for_an_entity()
     {
-        var (fan, _) = await SignedInUserAsync(app, "Fay Fan");
-        var (_, ownerId) = await SignedInUserAsync(app, "Oz Owner");
-        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
+        var (fan, _) = await app.SignedInUserAsync(displayName: "Fay Fan");
+        var owner = await app.UserAsync(displayName: "Oz Owner");
+        var entity = await app.EntityAsync(members: [(owner.Id, EntityRole.Owner)]);
 
         // Non-members get the same 404 as for an entity that does not exist (see ManagedEntityGate).
         using (var list = await fan.Http.GetAsync($"/manage/{entity.Slug}/events"))
@@ -180,14 +179,5 @@ public sealed class EventEditorTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
 
         await using var db = app.CreateDb();
         Assert.Equal(0, await db.Set<Event>().CountAsync(e => e.EntityId == entity.Id));
-    }
-
-    private async Task<Guid> TourAsync(Guid entityId, string name)
-    {
-        await using var db = app.CreateDb();
-        var tour = new Tour { Id = Guid.NewGuid(), EntityId = entityId, Name = name, Slug = "tour-" + Guid.NewGuid().ToString("N")[..10], CreatedAt = DateTimeOffset.UtcNow };
-        db.Add(tour);
-        await db.SaveChangesAsync();
-        return tour.Id;
     }
 }

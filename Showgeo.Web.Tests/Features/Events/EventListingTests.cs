@@ -1,9 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Events;
-using Showgeo.Web.Tests.Features.Entities;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Discovery.EventSeed;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
 namespace Showgeo.Web.Tests.Features.Events;
@@ -45,13 +44,9 @@ public sealed class EventListingTests(ShowgeoApp app) : IClassFixture<ShowgeoApp
         var shown = await StopAsync(entity, tour, $"beside-{kind.Replace(' ', '-')}", EventVisibility.Public, EventPhase.Pre);
 
         // A follower of the entity sees the same lists: a followers-only event is opened from its page, never listed.
-        var (follower, followerId) = await EventsArrange.SignedInUserAsync(app, "List Follower");
-        using var _ = follower;
-        await using (var db = app.CreateDb())
-        {
-            db.Add(new Showgeo.Web.Features.Follow.Follow { UserId = followerId, EntityId = entity.Id, CreatedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync();
-        }
+        var followerUser = await app.UserAsync(displayName: "List Follower");
+        await app.FollowAsync(followerUser.Id, entity.Id);
+        using var follower = await app.SignedInAsync(followerUser);
         using var anonymous = app.CreateClient();
         foreach (var client in new[] { anonymous, follower })
             foreach (var page in ListPages(entity.Slug, tour))
@@ -103,20 +98,17 @@ public sealed class EventListingTests(ShowgeoApp app) : IClassFixture<ShowgeoApp
 
     private async Task<(Showgeo.Web.Features.Entities.Entity Entity, string TourSlug)> EntityWithTourAsync(string name)
     {
-        var entity = await EntityAsync(app, $"lister-{name}", $"Lister {name}");
-        var tourSlug = $"tour-{name}";
-        await app.TourAsync(entity.Id, tourSlug, $"Tour {name}");
-        return (entity, tourSlug);
+        var entity = await app.EntityAsync($"lister-{name}", $"Lister {name}");
+        var tour = await app.TourAsync(entity.Id, $"tour-{name}", $"Tour {name}");
+        return (entity, tour.Slug);
     }
 
     private async Task<Event> StopAsync(Showgeo.Web.Features.Entities.Entity entity, string tourSlug, string slug,
         EventVisibility visibility, EventPhase phase, DateTimeOffset? startsAt = null)
     {
-        var ev = await EventAsync(app, entity, slug, $"Night {slug}", startsAt ?? DaysFromNow(2), city: City,
-            visibility: visibility, phase: phase);
         await using var db = app.CreateDb();
         var tourId = await db.Set<Showgeo.Web.Features.Tours.Tour>().Where(t => t.Slug == tourSlug).Select(t => t.Id).SingleAsync();
-        await db.Set<Event>().Where(e => e.Id == ev.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.TourId, tourId));
-        return ev;
+        return await app.EventAsync(entity.Id, slug, $"Night {slug}", startsAt ?? DaysFromNow(2), city: City,
+            visibility: visibility, phase: phase, tourId: tourId);
     }
 }

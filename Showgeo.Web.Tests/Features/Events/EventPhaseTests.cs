@@ -1,14 +1,13 @@
 using HttpStatusCode = System.Net.HttpStatusCode;
-using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Infrastructure.Outbox;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
-using static Showgeo.Web.Tests.Features.Events.EventsArrange;
+using static Showgeo.Web.Tests.Features.Events.EventPages;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 
 namespace Showgeo.Web.Tests.Features.Events;
 
@@ -24,21 +23,21 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Every_phase_pair_outside_the_allowed_list_is_refused_with_no_change_and_no_history()
     {
-        var (client, coordinatorId) = await SignedInUserAsync(app, "Coco Ordinator");
-        var entity = await EntityAsync(app, (coordinatorId, EntityRole.Coordinator));
-        var tokenPage = await client.GetAsync(EditUrl(entity, await EventAsync(app, entity.Id)));
+        var (client, coordinator) = await app.SignedInUserAsync(displayName: "Coco Ordinator");
+        var entity = await app.EntityAsync(members: [(coordinator.Id, EntityRole.Coordinator)]);
+        var tokenPage = await client.GetAsync(EditUrl(entity, await app.EventAsync(entity.Id)));
         var failures = new List<string>();
 
         foreach (var from in Enum.GetValues<EventPhase>())
         foreach (var to in Enum.GetValues<EventPhase>())
         {
-            var e = await EventAsync(app, entity.Id, from);
+            var e = await app.EventAsync(entity.Id, phase: from);
             using var response = await client.PostAsync(EditUrl(entity, e) + "?handler=Phase", tokenPage.Document,
                 new Dictionary<string, string> { ["from"] = from.ToString(), ["to"] = to.ToString() }, htmx: true);
             var html = await response.Content.ReadAsStringAsync();
             var fragment = WebClient.Parse(html);
-            var phase = await PhaseAsync(app, e.Id);
-            var history = await HistoryCountAsync(app, e.Id);
+            var phase = await PhaseAsync(e.Id);
+            var history = await HistoryCountAsync(e.Id);
             var allowed = AllowedPairs.Contains((from, to));
             if (allowed && (phase != to || history != 1 || fragment.QuerySelector("[data-testid=phase-error]") is not null))
                 failures.Add($"{from}->{to} should succeed: phase {phase}, history {history}");
@@ -53,9 +52,9 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Coordinator_moves_event_through_phases_and_history_shows_who_and_when()
     {
-        var (client, coordinatorId) = await SignedInUserAsync(app, "Cora Phase");
-        var entity = await EntityAsync(app, (coordinatorId, EntityRole.Coordinator));
-        var e = await EventAsync(app, entity.Id, EventPhase.Draft);
+        var (client, coordinator) = await app.SignedInUserAsync(displayName: "Cora Phase");
+        var entity = await app.EntityAsync(members: [(coordinator.Id, EntityRole.Coordinator)]);
+        var e = await app.EventAsync(entity.Id, phase: EventPhase.Draft);
         var before = DateTimeOffset.UtcNow.AddSeconds(-5);
 
         // Without JavaScript: the button posts the form and the page comes back via redirect.
@@ -81,7 +80,7 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
 
         await using var db = app.CreateDb();
         var history = await db.Set<EventPhaseChange>().Where(c => c.EventId == e.Id).OrderBy(c => c.ChangedAt).ToListAsync();
-        Assert.All(history, h => Assert.Equal(coordinatorId, h.ChangedByUserId));
+        Assert.All(history, h => Assert.Equal(coordinator.Id, h.ChangedByUserId));
         Assert.All(history, h => Assert.InRange(h.ChangedAt, before, DateTimeOffset.UtcNow.AddSeconds(5)));
         Assert.Equal([(EventPhase.Draft, EventPhase.Pre), (EventPhase.Pre, EventPhase.Live)], history.Select(h => (h.FromPhase, h.ToPhase)));
     }
@@ -89,10 +88,10 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Non_member_fan_and_anonymous_visitor_cannot_change_phase()
     {
-        var (owner, ownerId) = await SignedInUserAsync(app, "Olive Owner");
-        var (fan, _) = await SignedInUserAsync(app, "Fred Fan");
-        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
-        var e = await EventAsync(app, entity.Id, EventPhase.Pre);
+        var (owner, ownerUser) = await app.SignedInUserAsync(displayName: "Olive Owner");
+        var (fan, _) = await app.SignedInUserAsync(displayName: "Fred Fan");
+        var entity = await app.EntityAsync(members: [(ownerUser.Id, EntityRole.Owner)]);
+        var e = await app.EventAsync(entity.Id, phase: EventPhase.Pre);
         var values = new Dictionary<string, string> { ["from"] = "Pre", ["to"] = "Cancelled" };
 
         var fanEdit = await fan.Http.GetAsync(EditUrl(entity, e));
@@ -109,8 +108,8 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
             Assert.Equal("/account/login", r.Headers.Location?.AbsolutePath);
         }
 
-        Assert.Equal(EventPhase.Pre, await PhaseAsync(app, e.Id));
-        Assert.Equal(0, await HistoryCountAsync(app, e.Id));
+        Assert.Equal(EventPhase.Pre, await PhaseAsync(e.Id));
+        Assert.Equal(0, await HistoryCountAsync(e.Id));
         owner.Dispose();
         fan.Dispose();
     }
@@ -118,26 +117,26 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Lifecycle_service_refuses_a_signed_in_user_who_is_not_a_member()
     {
-        var (_, ownerId) = await SignedInUserAsync(app, "Otto Owner");
-        var (_, strangerId) = await SignedInUserAsync(app, "Sam Stranger");
-        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
-        var e = await EventAsync(app, entity.Id, EventPhase.Draft);
+        var owner = await app.UserAsync(displayName: "Otto Owner");
+        var stranger = await app.UserAsync(displayName: "Sam Stranger");
+        var entity = await app.EntityAsync(members: [(owner.Id, EntityRole.Owner)]);
+        var e = await app.EventAsync(entity.Id, phase: EventPhase.Draft);
 
         var result = await app.WithScopeAsync(sp => sp.GetRequiredService<EventLifecycle>()
-            .ChangeAsync(e.Id, EventPhase.Draft, EventPhase.Pre, Principal(strangerId), null, CancellationToken.None));
+            .ChangeAsync(e.Id, EventPhase.Draft, EventPhase.Pre, Principal(stranger.Id), null, CancellationToken.None));
 
         Assert.False(result.Succeeded);
         Assert.Contains("Only the entity's team", result.Error);
-        Assert.Equal(EventPhase.Draft, await PhaseAsync(app, e.Id));
-        Assert.Equal(0, await HistoryCountAsync(app, e.Id));
+        Assert.Equal(EventPhase.Draft, await PhaseAsync(e.Id));
+        Assert.Equal(0, await HistoryCountAsync(e.Id));
     }
 
     [Fact]
     public async Task Two_simultaneous_clicks_move_the_phase_once()
     {
-        var (client, managerId) = await SignedInUserAsync(app, "Max Manager");
-        var entity = await EntityAsync(app, (managerId, EntityRole.Manager));
-        var e = await EventAsync(app, entity.Id, EventPhase.Pre);
+        var (client, manager) = await app.SignedInUserAsync(displayName: "Max Manager");
+        var entity = await app.EntityAsync(members: [(manager.Id, EntityRole.Manager)]);
+        var e = await app.EventAsync(entity.Id, phase: EventPhase.Pre);
         var edit = await client.GetAsync(EditUrl(entity, e));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostAsync(
@@ -152,17 +151,17 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         }
 
         Assert.Equal(5, errors);
-        Assert.Equal(EventPhase.Live, await PhaseAsync(app, e.Id));
-        Assert.Equal(1, await HistoryCountAsync(app, e.Id));
+        Assert.Equal(EventPhase.Live, await PhaseAsync(e.Id));
+        Assert.Equal(1, await HistoryCountAsync(e.Id));
     }
 
     [Fact]
     public async Task A_phase_change_writes_its_domain_events_in_the_same_transaction_and_a_refused_one_writes_none()
     {
-        var (_, ownerId) = await SignedInUserAsync(app, "Hana Outbox");
-        var entity = await EntityAsync(app, (ownerId, EntityRole.Owner));
-        var draft = await EventAsync(app, entity.Id, EventPhase.Draft);
-        var live = await EventAsync(app, entity.Id, EventPhase.Live);
+        var owner = await app.UserAsync(displayName: "Hana Outbox");
+        var entity = await app.EntityAsync(members: [(owner.Id, EntityRole.Owner)]);
+        var draft = await app.EventAsync(entity.Id, phase: EventPhase.Draft);
+        var live = await app.EventAsync(entity.Id, phase: EventPhase.Live);
 
         Assert.True((await Change(draft.Id, EventPhase.Draft, EventPhase.Pre)).Succeeded);
         Assert.True((await Change(live.Id, EventPhase.Live, EventPhase.Cancelled)).Succeeded);
@@ -175,12 +174,21 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
             .OrderBy(m => m.Type, StringComparer.Ordinal).ToList();
         Assert.Equal(["EventCancelled", "EventPhaseChanged", "EventPhaseChanged", "EventPublished"], types.Select(t => t.Type).ToArray());
         Assert.Contains(types, t => t.Type == "EventPublished" && t.Payload.Contains(draft.Id.ToString()) && t.Payload.Contains(entity.Id.ToString()));
-        Assert.Contains(types, t => t.Type == "EventCancelled" && t.Payload.Contains(live.Id.ToString()) && t.Payload.Contains(ownerId.ToString()));
+        Assert.Contains(types, t => t.Type == "EventCancelled" && t.Payload.Contains(live.Id.ToString()) && t.Payload.Contains(owner.Id.ToString()));
 
         Task<PhaseChangeResult> Change(Guid eventId, EventPhase from, EventPhase to) => app.WithScopeAsync(sp =>
-            sp.GetRequiredService<EventLifecycle>().ChangeAsync(eventId, from, to, Principal(ownerId), "Storm", CancellationToken.None));
+            sp.GetRequiredService<EventLifecycle>().ChangeAsync(eventId, from, to, Principal(owner.Id), "Storm", CancellationToken.None));
     }
 
-    private static ClaimsPrincipal Principal(Guid userId) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], "test"));
+    private async Task<EventPhase> PhaseAsync(Guid eventId)
+    {
+        await using var db = app.CreateDb();
+        return await db.Set<Event>().Where(e => e.Id == eventId).Select(e => e.Phase).SingleAsync();
+    }
+
+    private async Task<int> HistoryCountAsync(Guid eventId)
+    {
+        await using var db = app.CreateDb();
+        return await db.Set<EventPhaseChange>().CountAsync(c => c.EventId == eventId);
+    }
 }

@@ -2,7 +2,6 @@ using System.Net;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Events.EventsArrange;
 
 namespace Showgeo.Web.Tests.Features.Events;
 
@@ -11,10 +10,10 @@ public sealed class EventVisibilityTests(ShowgeoApp app) : IClassFixture<Showgeo
     [Fact]
     public async Task A_draft_is_not_found_for_visitors_and_fans_but_previewable_by_the_team()
     {
-        var (coordinator, coordinatorId) = await SignedInUserAsync(app, "Dee Draft");
-        var (fan, _) = await SignedInUserAsync(app, "Fin Fan");
-        var entity = await EntityAsync(app, (coordinatorId, EntityRole.Coordinator));
-        var e = await EventAsync(app, entity.Id, EventPhase.Draft);
+        var (coordinator, coordinatorUser) = await app.SignedInUserAsync(displayName: "Dee Draft");
+        var (fan, _) = await app.SignedInUserAsync(displayName: "Fin Fan");
+        var entity = await app.EntityAsync(name: "Test Entity", members: [(coordinatorUser.Id, EntityRole.Coordinator)]);
+        var e = await app.EventAsync(entity.Id, phase: EventPhase.Draft);
         using var anonymous = app.CreateClient();
 
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/events/{e.Slug}")).Status);
@@ -28,8 +27,8 @@ public sealed class EventVisibilityTests(ShowgeoApp app) : IClassFixture<Showgeo
     [Fact]
     public async Task An_unlisted_event_opens_by_link_for_anyone()
     {
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, visibility: EventVisibility.Unlisted);
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, visibility: EventVisibility.Unlisted, description: "Secret description text");
         using var anonymous = app.CreateClient();
 
         var page = await anonymous.GetAsync($"/events/{e.Slug}");
@@ -41,16 +40,12 @@ public sealed class EventVisibilityTests(ShowgeoApp app) : IClassFixture<Showgeo
     [Fact]
     public async Task A_followers_only_event_shows_details_to_followers_and_team_and_a_follow_hint_to_others()
     {
-        var (follower, followerId) = await SignedInUserAsync(app, "Flo Follower");
-        var (stranger, _) = await SignedInUserAsync(app, "Stan Stranger");
-        var (manager, managerId) = await SignedInUserAsync(app, "Mo Manager");
-        var entity = await EntityAsync(app, (managerId, EntityRole.Manager));
-        var e = await EventAsync(app, entity.Id, visibility: EventVisibility.Followers, isFree: true);
-        await using (var db = app.CreateDb())
-        {
-            db.Add(new Showgeo.Web.Features.Follow.Follow { UserId = followerId, EntityId = entity.Id, CreatedAt = DateTimeOffset.UtcNow });
-            await db.SaveChangesAsync();
-        }
+        var (follower, followerUser) = await app.SignedInUserAsync(displayName: "Flo Follower");
+        var (stranger, _) = await app.SignedInUserAsync(displayName: "Stan Stranger");
+        var (manager, managerUser) = await app.SignedInUserAsync(displayName: "Mo Manager");
+        var entity = await app.EntityAsync(name: "Test Entity", members: [(managerUser.Id, EntityRole.Manager)]);
+        var e = await app.EventAsync(entity.Id, visibility: EventVisibility.Followers, isFree: true, description: "Secret description text");
+        await app.FollowAsync(followerUser.Id, entity.Id);
         using var anonymous = app.CreateClient();
 
         foreach (var outsider in new[] { anonymous, stranger })
@@ -77,8 +72,9 @@ public sealed class EventVisibilityTests(ShowgeoApp app) : IClassFixture<Showgeo
     [Fact]
     public async Task The_event_page_shows_phase_local_time_venue_and_tour()
     {
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, EventPhase.Live);
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, phase: EventPhase.Live, startsAt: new DateTimeOffset(2030, 6, 1, 18, 0, 0, TimeSpan.Zero),
+            timeZone: "Europe/London", venue: "The Hall", city: "Leeds");
         using var anonymous = app.CreateClient();
 
         var page = await anonymous.GetAsync($"/events/{e.Slug}");

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Events.EventsArrange;
 
 namespace Showgeo.Web.Tests.Features.Events;
 
@@ -25,10 +24,10 @@ public sealed class GeoRuleTests(CdnCountryApp app) : IClassFixture<CdnCountryAp
     [InlineData("ie", true)]
     public async Task Rsvp_to_a_geo_ruled_event_depends_on_the_trusted_country_header(string? country, bool allowed)
     {
-        var (fan, fanId) = await SignedInUserAsync(app, "Gina Geo");
+        var (fan, fanUser) = await app.SignedInUserAsync(displayName: "Gina Geo");
         if (country is not null) fan.Http.DefaultRequestHeaders.Add("CF-IPCountry", country);
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true, allowedCountries: ["GB", "IE"]);
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true, allowedCountries: ["GB", "IE"]);
 
         var page = await fan.GetAsync($"/events/{e.Slug}");
         using var post = await fan.PostAsync($"/events/{e.Slug}?handler=Rsvp", page.Document,
@@ -36,7 +35,7 @@ public sealed class GeoRuleTests(CdnCountryApp app) : IClassFixture<CdnCountryAp
         var fragment = WebClient.Parse(await post.Content.ReadAsStringAsync());
 
         await using var db = app.CreateDb();
-        var rows = await db.Set<Rsvp>().CountAsync(r => r.EventId == e.Id && r.UserId == fanId);
+        var rows = await db.Set<Rsvp>().CountAsync(r => r.EventId == e.Id && r.UserId == fanUser.Id);
         if (allowed)
         {
             Assert.Equal(1, rows);
@@ -53,14 +52,14 @@ public sealed class GeoRuleTests(CdnCountryApp app) : IClassFixture<CdnCountryAp
     [Fact]
     public async Task An_event_without_a_geo_rule_accepts_rsvps_from_an_unknown_country()
     {
-        var (fan, fanId) = await SignedInUserAsync(app, "Una Known");
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true);
+        var (fan, fanUser) = await app.SignedInUserAsync(displayName: "Una Known");
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true);
 
         var page = await fan.GetAsync($"/events/{e.Slug}");
         await fan.SubmitAsync(page.Document, "#rsvp form.rsvp-interested");
 
         await using var db = app.CreateDb();
-        Assert.Equal(RsvpStatus.Interested, await db.Set<Rsvp>().Where(r => r.EventId == e.Id && r.UserId == fanId).Select(r => r.Status).SingleAsync());
+        Assert.Equal(RsvpStatus.Interested, await db.Set<Rsvp>().Where(r => r.EventId == e.Id && r.UserId == fanUser.Id).Select(r => r.Status).SingleAsync());
     }
 }

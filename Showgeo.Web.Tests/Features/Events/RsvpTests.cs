@@ -1,10 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
-using static Showgeo.Web.Tests.Features.Events.EventsArrange;
 
 namespace Showgeo.Web.Tests.Features.Events;
 
@@ -13,9 +11,9 @@ public sealed class RsvpTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Fan_goes_switches_to_interested_and_withdraws_with_htmx_fragments()
     {
-        var (fan, fanId) = await SignedInUserAsync(app, "Rita Rsvp");
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true);
+        var (fan, fanUser) = await app.SignedInUserAsync(displayName: "Rita Rsvp");
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true);
 
         var page = await fan.GetAsync($"/events/{e.Slug}");
         Assert.Equal("0", page.Document.QuerySelector("[data-testid=going-count]")?.TextContent);
@@ -34,15 +32,15 @@ public sealed class RsvpTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Null(removed.QuerySelector("form.rsvp-remove"));
 
         await using var db = app.CreateDb();
-        Assert.False(await db.Set<Rsvp>().AnyAsync(r => r.EventId == e.Id && r.UserId == fanId));
+        Assert.False(await db.Set<Rsvp>().AnyAsync(r => r.EventId == e.Id && r.UserId == fanUser.Id));
     }
 
     [Fact]
     public async Task Fan_rsvps_without_javascript_and_lands_back_on_the_event_page()
     {
-        var (fan, fanId) = await SignedInUserAsync(app, "Nico NoJs");
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true);
+        var (fan, fanUser) = await app.SignedInUserAsync(displayName: "Nico NoJs");
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true);
 
         var page = await fan.GetAsync($"/events/{e.Slug}");
         using var raw = await fan.SubmitRawAsync(page.Document, "#rsvp form.rsvp-going");
@@ -55,14 +53,14 @@ public sealed class RsvpTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         var withdrawn = await fan.SubmitAsync(after.Document, "#rsvp form.rsvp-remove");
         Assert.Equal("0", withdrawn.Document.QuerySelector("[data-testid=going-count]")?.TextContent);
         await using var db = app.CreateDb();
-        Assert.Equal(0, await db.Set<Rsvp>().CountAsync(r => r.UserId == fanId));
+        Assert.Equal(0, await db.Set<Rsvp>().CountAsync(r => r.UserId == fanUser.Id));
     }
 
     [Fact]
     public async Task Anonymous_visitor_is_asked_to_sign_in_and_nothing_is_written()
     {
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true);
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true);
         using var anonymous = app.CreateClient();
 
         var page = await anonymous.GetAsync($"/events/{e.Slug}");
@@ -78,11 +76,11 @@ public sealed class RsvpTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Thirty_fans_rsvping_at_once_are_all_counted_and_double_clicks_count_once()
     {
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true);
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true);
         var fans = new List<WebClient>();
         foreach (var batch in Enumerable.Range(0, 30).Chunk(6))
-            fans.AddRange((await Task.WhenAll(batch.Select(i => SignedInUserAsync(app, $"Crowd {i}")))).Select(f => f.Client));
+            fans.AddRange((await Task.WhenAll(batch.Select(i => app.SignedInUserAsync(displayName: $"Crowd {i}")))).Select(f => f.Client));
         var pages = await Task.WhenAll(fans.Select(f => f.GetAsync($"/events/{e.Slug}")));
 
         // Everyone presses Going twice at the same moment; twenty of them then change to Interested.
@@ -109,9 +107,9 @@ public sealed class RsvpTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [InlineData(EventPhase.Cancelled)]
     public async Task Ended_or_cancelled_events_offer_no_rsvp_and_refuse_one(EventPhase phase)
     {
-        var (fan, _) = await SignedInUserAsync(app, "Late Larry");
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, phase, isFree: true);
+        var (fan, _) = await app.SignedInUserAsync(displayName: "Late Larry");
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, phase: phase, isFree: true);
 
         var page = await fan.GetAsync($"/events/{e.Slug}");
         Assert.Null(page.Document.QuerySelector("#rsvp"));
@@ -127,10 +125,10 @@ public sealed class RsvpTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
     [Fact]
     public async Task Without_a_configured_country_header_a_sent_header_is_not_trusted_and_geo_ruled_events_refuse()
     {
-        var (fan, _) = await SignedInUserAsync(app, "Gus Header");
+        var (fan, _) = await app.SignedInUserAsync(displayName: "Gus Header");
         fan.Http.DefaultRequestHeaders.Add("CF-IPCountry", "GB");
-        var entity = await EntityAsync(app);
-        var e = await EventAsync(app, entity.Id, isFree: true, allowedCountries: ["GB"]);
+        var entity = await app.EntityAsync();
+        var e = await app.EventAsync(entity.Id, isFree: true, allowedCountries: ["GB"]);
 
         var page = await fan.GetAsync($"/events/{e.Slug}");
         Assert.Contains("This event is not available in your region.", page.Document.QuerySelector("#rsvp")?.TextContent);

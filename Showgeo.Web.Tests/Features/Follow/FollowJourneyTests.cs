@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
-using Showgeo.Web.Tests.Features.Discovery;
 using Showgeo.Web.Tests.Infrastructure;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 using static Microsoft.Playwright.Assertions;
 
 namespace Showgeo.Web.Tests.Features.Follow;
@@ -16,18 +16,14 @@ public sealed class FollowJourneyTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
         var t = Guid.NewGuid().ToString("N")[..8];
         var name = $"Harbour Lights {t}";
         var city = $"Portsmouth{t}";
-        var entity = await EventSeed.EntityAsync(app, "harbour-" + t, name);
-        await EventSeed.EventAsync(app, entity, "dock-" + t, $"Dockside Night {t}", EventSeed.DaysFromNow(6), city, 50.8, -1.09, ["folk"], venue: "The Wedgewood Rooms");
+        var entity = await app.EntityAsync("harbour-" + t, name);
+        await app.EventAsync(entity.Id, "dock-" + t, $"Dockside Night {t}", DaysFromNow(6), city, 50.8, -1.09, ["folk"], venue: "The Wedgewood Rooms");
+
+        var fan = await app.UserAsync($"sailor-{t}-{javaScript}@example.com", "Sailor");
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await page.GotoAsync("/account/register");
-            await page.GetByLabel("Display name").FillAsync("Sailor");
-            await page.GetByLabel("Email").FillAsync($"sailor-{t}-{javaScript}@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("correct-horse-3");
-            await page.GetByLabel("Confirm password").FillAsync("correct-horse-3");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-            await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Sailor");
+            await page.SignInAsync(fan);
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Events", Exact = true }).ClickAsync();
             await page.GetByLabel("City").FillAsync(city);
@@ -61,21 +57,17 @@ public sealed class FollowJourneyTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
         var t = Guid.NewGuid().ToString("N")[..8];
         var name = $"Twin Peaks {t}";
         var city = $"Dundee{t}";
-        var entity = await EventSeed.EntityAsync(app, "twin-" + t, name);
-        var other = await EventSeed.EntityAsync(app, "solo-" + t, $"Solo Act {t}");
-        await EventSeed.EventAsync(app, entity, "first-" + t, $"First Set {t}", EventSeed.DaysFromNow(2), city);
-        await EventSeed.EventAsync(app, other, "between-" + t, $"Between Set {t}", EventSeed.DaysFromNow(3), city);
-        await EventSeed.EventAsync(app, entity, "second-" + t, $"Second Set {t}", EventSeed.DaysFromNow(4), city);
+        var entity = await app.EntityAsync("twin-" + t, name);
+        var other = await app.EntityAsync("solo-" + t, $"Solo Act {t}");
+        await app.EventAsync(entity.Id, "first-" + t, $"First Set {t}", DaysFromNow(2), city);
+        await app.EventAsync(other.Id, "between-" + t, $"Between Set {t}", DaysFromNow(3), city);
+        await app.EventAsync(entity.Id, "second-" + t, $"Second Set {t}", DaysFromNow(4), city);
+
+        var fan = await app.UserAsync($"twin-{t}-{javaScript}@example.com", "Twin Fan");
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await page.GotoAsync("/account/register");
-            await page.GetByLabel("Display name").FillAsync("Twin Fan");
-            await page.GetByLabel("Email").FillAsync($"twin-{t}-{javaScript}@example.com");
-            await page.GetByLabel("Password", new() { Exact = true }).FillAsync("correct-horse-3");
-            await page.GetByLabel("Confirm password").FillAsync("correct-horse-3");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-            await Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Twin Fan");
+            await page.SignInAsync(fan);
 
             await page.GotoAsync($"/events?city={city}");
             var cards = page.Locator("#event-results .event-card");

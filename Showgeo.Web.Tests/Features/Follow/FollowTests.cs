@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Entities;
-using Showgeo.Web.Tests.Features.Discovery;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 using FollowRow = Showgeo.Web.Features.Follow.Follow;
@@ -25,15 +25,6 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
 {
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    private async Task<WebClient> FanAsync(string? name = null)
-    {
-        var client = app.CreateClient();
-        var email = Unique("fan") + "@example.com";
-        var page = await client.RegisterAsync(email, "correct-horse-9", name ?? "Fan");
-        Assert.NotNull(page.Document.QuerySelector("[data-testid=user-name]"));
-        return client;
-    }
-
     private async Task<(int Count, int Rows)> CountsAsync(Guid entityId)
     {
         await using var db = app.CreateDb();
@@ -45,8 +36,8 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Htmx_follow_returns_the_button_fragment_with_unfollow_and_the_raised_count()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Htmx Band");
-        using var fan = await FanAsync();
+        var entity = await app.EntityAsync(Unique("band"), "The Htmx Band");
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var profile = await fan.GetAsync($"/e/{entity.Slug}");
         Assert.Contains("0 followers", profile.Document.QuerySelector($"#follow-{entity.Id}")!.TextContent);
 
@@ -72,12 +63,12 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     public async Task Htmx_follow_reply_replaces_every_copy_of_the_entitys_button_on_the_page()
     {
         var city = "Copyton" + Guid.NewGuid().ToString("N")[..8];
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Everywhere Band");
-        var other = await EventSeed.EntityAsync(app, Unique("band"), "The Other Band");
-        await EventSeed.EventAsync(app, entity, Unique("gig"), "First Night", EventSeed.DaysFromNow(3), city: city);
-        await EventSeed.EventAsync(app, other, Unique("gig"), "Other Night", EventSeed.DaysFromNow(4), city: city);
-        await EventSeed.EventAsync(app, entity, Unique("gig"), "Second Night", EventSeed.DaysFromNow(5), city: city);
-        using var fan = await FanAsync();
+        var entity = await app.EntityAsync(Unique("band"), "The Everywhere Band");
+        var other = await app.EntityAsync(Unique("band"), "The Other Band");
+        await app.EventAsync(entity.Id, Unique("gig"), "First Night", DaysFromNow(3), city: city);
+        await app.EventAsync(other.Id, Unique("gig"), "Other Night", DaysFromNow(4), city: city);
+        await app.EventAsync(entity.Id, Unique("gig"), "Second Night", DaysFromNow(5), city: city);
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var discovery = await fan.GetAsync($"/events?city={city}");
         var copies = discovery.Document.QuerySelectorAll($"[data-follow-entity='{entity.Id}']");
         Assert.Equal(2, copies.Length);
@@ -103,9 +94,9 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Follow_without_javascript_redirects_back_to_the_page_it_was_clicked_on()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Form Band");
-        await EventSeed.EventAsync(app, entity, Unique("gig"), "Form Night", EventSeed.DaysFromNow(5), city: "Leeds");
-        using var fan = await FanAsync();
+        var entity = await app.EntityAsync(Unique("band"), "The Form Band");
+        await app.EventAsync(entity.Id, Unique("gig"), "Form Night", DaysFromNow(5), city: "Leeds");
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var discovery = await fan.GetAsync("/events?city=Leeds");
 
         var response = await fan.SubmitRawAsync(discovery.Document, $"#follow-{entity.Id}");
@@ -121,8 +112,8 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Follow_form_never_redirects_off_site()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Safe Band");
-        using var fan = await FanAsync();
+        var entity = await app.EntityAsync(Unique("band"), "The Safe Band");
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var profile = await fan.GetAsync($"/e/{entity.Slug}");
         var response = await fan.SubmitRawAsync(profile.Document, $"#follow-{entity.Id}",
             new Dictionary<string, string> { ["returnUrl"] = "https://evil.example/steal" });
@@ -133,8 +124,8 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Fifty_fans_following_at_once_leave_the_count_at_exactly_fifty_with_no_duplicate_rows()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Popular Band");
-        var fans = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => FanAsync($"Fan {i}")));
+        var entity = await app.EntityAsync(Unique("band"), "The Popular Band");
+        var fans = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i => await app.SignedInAsync(await app.UserAsync(displayName: $"Fan {i}"))));
         var pages = await Task.WhenAll(fans.Select(f => f.GetAsync($"/e/{entity.Slug}")));
 
         // Every fan clicks twice (a double click), all at the same moment: 100 posts for 50 follows.
@@ -156,8 +147,8 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Following_a_suspended_entity_is_refused_with_a_message_and_changes_nothing()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Suspended Band", suspended: true);
-        using var fan = await FanAsync();
+        var entity = await app.EntityAsync(Unique("band"), "The Suspended Band", suspended: true);
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var home = await fan.GetAsync("/");
 
         var plain = await fan.PostAsync($"/follow/{entity.Id}?handler=Follow", home.Document);
@@ -176,7 +167,7 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Following_an_unknown_entity_is_not_found()
     {
-        using var fan = await FanAsync();
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var home = await fan.GetAsync("/");
         var response = await fan.PostAsync($"/follow/{Guid.NewGuid()}?handler=Follow", home.Document);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -185,7 +176,7 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Anonymous_visitor_sees_sign_in_to_follow_and_cannot_post_a_follow()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "The Public Band");
+        var entity = await app.EntityAsync(Unique("band"), "The Public Band");
         using var anon = app.CreateClient();
         var profile = await anon.GetAsync($"/e/{entity.Slug}");
         var link = profile.Document.QuerySelector($"#follow-{entity.Id} a")!;
@@ -201,9 +192,9 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Fan_sees_the_entities_they_follow_and_can_unfollow_from_there()
     {
-        var followed = await EventSeed.EntityAsync(app, Unique("band"), "Followed Band");
-        var other = await EventSeed.EntityAsync(app, Unique("band"), "Other Band");
-        using var fan = await FanAsync();
+        var followed = await app.EntityAsync(Unique("band"), "Followed Band");
+        var other = await app.EntityAsync(Unique("band"), "Other Band");
+        using var fan = await app.SignedInAsync(await app.UserAsync(displayName: "Fan"));
         var profile = await fan.GetAsync($"/e/{followed.Slug}");
         await fan.SubmitAsync(profile.Document, $"#follow-{followed.Id}");
 
@@ -221,29 +212,19 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
     [Fact]
     public async Task Manager_sees_followers_in_pages_and_coordinators_and_strangers_are_refused()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "Managed Band");
-        await using (var db = app.CreateDb())
-        {
-            var now = DateTimeOffset.UtcNow;
-            for (var i = 0; i < 55; i++)
-            {
-                var user = new Showgeo.Web.Data.AppUser
-                {
-                    Id = Guid.NewGuid(), UserName = Unique("u"), DisplayName = $"Follower {i:00}", CreatedAt = now,
-                    SecurityStamp = Guid.NewGuid().ToString(),
-                };
-                db.Users.Add(user);
-                db.Add(new FollowRow { UserId = user.Id, EntityId = entity.Id, CreatedAt = now.AddMinutes(-i) });
-            }
-            await db.SaveChangesAsync();
-            await db.Database.ExecuteSqlAsync($"UPDATE entities SET follower_count = 55 WHERE id = {entity.Id}");
-        }
+        var entity = await app.EntityAsync(Unique("band"), "Managed Band");
+        var now = DateTimeOffset.UtcNow;
+        foreach (var chunk in Enumerable.Range(0, 55).Chunk(10))
+            await Task.WhenAll(chunk.Select(async i =>
+                await app.FollowAsync((await app.UserAsync(displayName: $"Follower {i:00}")).Id, entity.Id, now.AddMinutes(-i))));
 
-        using var manager = await FanAsync("Manager");
-        using var coordinator = await FanAsync("Coordinator");
-        using var stranger = await FanAsync("Stranger");
-        await AddMemberAsync(entity.Id, manager, EntityRole.Manager);
-        await AddMemberAsync(entity.Id, coordinator, EntityRole.Coordinator);
+        var managerUser = await app.UserAsync(displayName: "Manager");
+        var coordinatorUser = await app.UserAsync(displayName: "Coordinator");
+        await app.AddMemberAsync(entity.Id, managerUser.Id, EntityRole.Manager);
+        await app.AddMemberAsync(entity.Id, coordinatorUser.Id, EntityRole.Coordinator);
+        using var manager = await app.SignedInAsync(managerUser);
+        using var coordinator = await app.SignedInAsync(coordinatorUser);
+        using var stranger = await app.SignedInAsync(await app.UserAsync(displayName: "Stranger"));
 
         var first = await manager.GetAsync($"/manage/{entity.Slug}/followers");
         Assert.Equal(HttpStatusCode.OK, first.Status);
@@ -259,29 +240,16 @@ public sealed class FollowTests(BoundedPoolApp app) : IClassFixture<BoundedPoolA
         Assert.Equal(HttpStatusCode.BadRequest, (await manager.GetAsync($"/manage/{entity.Slug}/followers?page=-3")).Status);
     }
 
-    private async Task AddMemberAsync(Guid entityId, WebClient client, EntityRole role)
-    {
-        var account = await client.GetAsync("/account/manage");
-        var name = account.Document.QuerySelector("[data-testid=user-name]")!.TextContent.Trim();
-        await using var db = app.CreateDb();
-        var userId = await db.Users.Where(u => u.DisplayName == name).Select(u => u.Id).SingleAsync();
-        db.Add(new EntityMember { EntityId = entityId, UserId = userId, Role = role, AddedAt = DateTimeOffset.UtcNow });
-        await db.SaveChangesAsync();
-    }
-
     [Fact]
     public async Task Entity_page_shows_profile_upcoming_and_past_events_and_tours()
     {
-        var entity = await EventSeed.EntityAsync(app, Unique("band"), "Profile Band", genres: ["jazz", "soul"]);
-        await EventSeed.EventAsync(app, entity, Unique("next"), "Next Gig", EventSeed.DaysFromNow(3), city: "York");
-        await EventSeed.EventAsync(app, entity, Unique("old"), "Old Gig", EventSeed.DaysFromNow(-30), city: "York", phase: Showgeo.Web.Features.Events.EventPhase.Post);
-        await EventSeed.EventAsync(app, entity, Unique("secret"), "Unlisted Gig", EventSeed.DaysFromNow(4), visibility: Showgeo.Web.Features.Events.EventVisibility.Unlisted);
+        var entity = await app.EntityAsync(Unique("band"), "Profile Band", genres: ["jazz", "soul"], bio: "Profile Band plays live.");
+        await app.EventAsync(entity.Id, Unique("next"), "Next Gig", DaysFromNow(3), city: "York");
+        await app.EventAsync(entity.Id, Unique("old"), "Old Gig", DaysFromNow(-30), city: "York", phase: Showgeo.Web.Features.Events.EventPhase.Post);
+        await app.EventAsync(entity.Id, Unique("secret"), "Unlisted Gig", DaysFromNow(4), visibility: Showgeo.Web.Features.Events.EventVisibility.Unlisted);
+        await app.TourAsync(entity.Id, Unique("tour"), "Spring Tour");
         await using (var db = app.CreateDb())
-        {
-            db.Add(new Showgeo.Web.Features.Tours.Tour { Id = Guid.NewGuid(), EntityId = entity.Id, Slug = Unique("tour"), Name = "Spring Tour", CreatedAt = DateTimeOffset.UtcNow });
             await db.Database.ExecuteSqlAsync($"UPDATE entities SET is_verified = true, banner_asset_id = {Guid.NewGuid()} WHERE id = {entity.Id}");
-            await db.SaveChangesAsync();
-        }
         using var anon = app.CreateClient();
         var page = await anon.GetAsync($"/e/{entity.Slug}");
         Assert.Equal(HttpStatusCode.OK, page.Status);

@@ -4,7 +4,7 @@ using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure.Outbox;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 
 namespace Showgeo.Web.Tests.Features.Payments;
 
@@ -13,14 +13,13 @@ public sealed class OrderKindTests(ProbeKindApp app) : IClassFixture<ProbeKindAp
     [Fact]
     public async Task A_kind_registered_by_another_feature_is_held_paid_on_the_test_page_and_refunded_through_its_own_handler()
     {
-        var email = $"probe-{Guid.NewGuid():N}@example.com";
-        var buyer = await UserAsync(app, email);
+        var buyer = await app.UserAsync($"probe-{Guid.NewGuid():N}@example.com");
         var order = app.NewOrder(buyer.Id, 2);
         var (unheld, start) = await app.CheckoutAsync(order);
         Assert.Null(unheld);
         Assert.Equal($"/pay/test/{order.Id}", start!.RedirectUrl);
 
-        using var client = await SignedInAsync(app, email);
+        using var client = await app.SignedInAsync(buyer);
         var page = await client.GetAsync(start.RedirectUrl);
         Assert.Contains("Test payment for Probe goods", page.Document.QuerySelector("#test-payment-title")!.TextContent);
         using var paid = await client.SubmitRawAsync(page.Document, "form[action*='handler=Pay']");
@@ -54,18 +53,16 @@ public sealed class OrderKindTests(ProbeKindApp app) : IClassFixture<ProbeKindAp
     [Fact]
     public async Task Abandoned_and_expired_orders_of_each_kind_release_through_their_own_kind_only()
     {
-        var email = $"probe-{Guid.NewGuid():N}@example.com";
-        var buyer = await UserAsync(app, email);
+        var buyer = await app.UserAsync($"probe-{Guid.NewGuid():N}@example.com");
         var abandoned = app.NewOrder(buyer.Id, 1);
         var lapsed = app.NewOrder(buyer.Id, 1);
         await app.CheckoutAsync(abandoned);
         await app.CheckoutAsync(lapsed);
         // A ticket order lapses at the same time: one release job must hand each order to its own kind.
-        var tickets = await EventWithTicketsAsync(app, capacity: 5);
-        using var fan = await SignedInAsync(app, email);
-        Assert.True((await CheckoutAsync(fan, tickets.Event.Id, Qty(tickets.Type.Id, 2))).IsRedirect());
+        var tickets = await app.EventWithTicketsAsync(capacity: 5);
+        await app.PendingOrderAsync(tickets, 2, buyer);
 
-        using var client = await SignedInAsync(app, email);
+        using var client = await app.SignedInAsync(buyer);
         var page = await client.GetAsync($"/pay/test/{abandoned.Id}");
         using var gone = await client.SubmitRawAsync(page.Document, "form[action*='handler=Abandon']");
         Assert.True(gone.IsRedirect());
@@ -89,7 +86,7 @@ public sealed class OrderKindTests(ProbeKindApp app) : IClassFixture<ProbeKindAp
     [Fact]
     public async Task A_kind_that_cannot_hold_leaves_no_order_behind()
     {
-        var buyer = await UserAsync(app, $"probe-{Guid.NewGuid():N}@example.com");
+        var buyer = await app.UserAsync($"probe-{Guid.NewGuid():N}@example.com");
         var tooMany = app.NewOrder(buyer.Id, 50);
         var (unheld, start) = await app.CheckoutAsync(tooMany);
         Assert.NotNull(unheld);
@@ -101,7 +98,7 @@ public sealed class OrderKindTests(ProbeKindApp app) : IClassFixture<ProbeKindAp
     [Fact]
     public void Payments_source_names_no_feature_and_no_feature_reaches_into_payments_internals()
     {
-        var root = Path.Combine(RepositoryRoot(), "Showgeo.Web", "Features");
+        var root = RepoFiles.PathOf(Path.Combine("Showgeo.Web", "Features"));
         var payments = Directory.GetFiles(Path.Combine(root, "Payments"), "*.cs*", SearchOption.AllDirectories);
         Assert.NotEmpty(payments);
         foreach (var file in payments)
@@ -117,12 +114,5 @@ public sealed class OrderKindTests(ProbeKindApp app) : IClassFixture<ProbeKindAp
             var text = File.ReadAllText(file);
             Assert.DoesNotContain(internals, name => System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{name}\b"));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Showgeo.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Showgeo.sln not found above the test binaries.");
     }
 }

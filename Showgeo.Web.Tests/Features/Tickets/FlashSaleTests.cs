@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Showgeo.Web.Data;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 
 namespace Showgeo.Web.Tests.Features.Tickets;
 
@@ -23,11 +24,12 @@ public sealed class FlashSaleTests(FlashSaleApp app) : IClassFixture<FlashSaleAp
     public async Task Two_hundred_concurrent_buyers_for_fifty_seats_get_exactly_fifty_tickets_and_everyone_else_sold_out()
     {
         const int buyers = 200, seats = 50;
-        var a = await EventWithTicketsAsync(app, capacity: seats, maxPerOrder: 1);
+        var a = await app.EventWithTicketsAsync(capacity: seats, maxPerOrder: 1);
         var emails = Enumerable.Range(0, buyers).Select(i => $"rush{i}@example.com").ToArray();
-        foreach (var chunk in emails.Chunk(20)) await Task.WhenAll(chunk.Select(e => UserAsync(app, e)));
+        var users = new List<AppUser>();
+        foreach (var chunk in emails.Chunk(20)) users.AddRange(await Task.WhenAll(chunk.Select(e => app.UserAsync(e))));
         var clients = new List<WebClient>();
-        foreach (var chunk in emails.Chunk(10)) clients.AddRange(await Task.WhenAll(chunk.Select(e => SignedInAsync(app, e))));
+        foreach (var chunk in users.Chunk(10)) clients.AddRange(await Task.WhenAll(chunk.Select(app.SignedInAsync)));
         var forms = await Task.WhenAll(clients.Select(c => c.GetAsync($"/checkout/{a.Event.Id}")));
 
         using var start = new SemaphoreSlim(0);

@@ -1,11 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Showgeo.Web.Features.Entities;
-using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
-using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 
 namespace Showgeo.Web.Tests.Features.Tickets;
 
@@ -16,15 +15,15 @@ public sealed class TicketBrowserTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
     [InlineData(false)]
     public async Task Fan_buys_two_tickets_coordinator_checks_one_in_twice_and_manager_refunds_the_other(bool javaScript)
     {
-        var a = await EventWithTicketsAsync(app, capacity: 20);
-        var fan = await UserAsync(app, $"pw-fan-{javaScript}@example.com", "Pat Fan");
-        var coordinator = await UserAsync(app, $"pw-door-{javaScript}@example.com", "Dora Door");
-        await AddMemberAsync(app, a.Entity.Id, coordinator.Id, EntityRole.Coordinator);
+        var a = await app.EventWithTicketsAsync(capacity: 20);
+        var fan = await app.UserAsync($"pw-fan-{javaScript}@example.com", "Pat Fan");
+        var coordinator = await app.UserAsync($"pw-door-{javaScript}@example.com", "Dora Door");
+        await app.AddMemberAsync(a.Entity.Id, coordinator.Id, EntityRole.Coordinator);
         var codes = new List<string>();
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await SignInAsync(page, fan.Email!);
+            await page.SignInAsync(fan);
             await page.GotoAsync($"/checkout/{a.Event.Id}");
             await page.GetByLabel($"Quantity of {a.Type.Name}").FillAsync("2");
             await page.GetByRole(AriaRole.Button, new() { Name = "Buy tickets" }).ClickAsync();
@@ -42,7 +41,7 @@ public sealed class TicketBrowserTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await SignInAsync(page, coordinator.Email!);
+            await page.SignInAsync(coordinator);
             await page.GotoAsync($"/manage/{a.Entity.Slug}/events/{a.Event.Id}/checkin");
             await page.GetByLabel("Ticket code").FillAsync(codes[0]);
             await page.GetByRole(AriaRole.Button, new() { Name = "Check in" }).ClickAsync();
@@ -54,7 +53,7 @@ public sealed class TicketBrowserTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await SignInAsync(page, a.Manager.Email!);
+            await page.SignInAsync(a.Manager);
             await page.GotoAsync($"/manage/{a.Entity.Slug}/events/{a.Event.Id}/tickets");
             await page.Locator("li[data-ticket]", new() { HasText = "Valid" }).GetByRole(AriaRole.Button, new() { Name = "Refund ticket" }).ClickAsync();
             await Expect(page.Locator("#ticket-admin .flash")).ToHaveTextAsync("Refunded 25.00 EUR.");
@@ -69,11 +68,11 @@ public sealed class TicketBrowserTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
     [Fact]
     public async Task Fan_who_abandons_the_test_payment_gets_the_seats_released()
     {
-        var a = await EventWithTicketsAsync(app, capacity: 3);
-        var fan = await UserAsync(app, "pw-abandon@example.com");
+        var a = await app.EventWithTicketsAsync(capacity: 3);
+        var fan = await app.UserAsync("pw-abandon@example.com");
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await SignInAsync(page, fan.Email!);
+            await page.SignInAsync(fan);
             await page.GotoAsync($"/checkout/{a.Event.Id}");
             await page.GetByLabel($"Quantity of {a.Type.Name}").FillAsync("3");
             await page.GetByRole(AriaRole.Button, new() { Name = "Buy tickets" }).ClickAsync();
@@ -86,14 +85,5 @@ public sealed class TicketBrowserTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
             await page.GotoAsync($"/checkout/{a.Event.Id}");
             await Expect(page.Locator($"tr[data-ticket-type='{a.Type.Name}'] td").Nth(2)).ToHaveTextAsync("3");
         });
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByTestId("user-name")).ToBeVisibleAsync();
     }
 }

@@ -4,7 +4,7 @@ using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Features.Events;
 using Showgeo.Web.Tests.Infrastructure;
-using static Showgeo.Web.Tests.Features.Tickets.TicketsArrange;
+using static Showgeo.Web.Tests.Infrastructure.Arrange;
 
 namespace Showgeo.Web.Tests.Features.Tickets;
 
@@ -13,22 +13,22 @@ public sealed class TicketGeoRuleTests(CdnCountryApp app) : IClassFixture<CdnCou
     [Fact]
     public async Task Buying_for_a_geo_ruled_event_is_refused_outside_the_allowed_countries_and_holds_nothing()
     {
-        var a = await EventWithTicketsAsync(app, capacity: 10);
+        var a = await app.EventWithTicketsAsync(capacity: 10);
         await using (var db = app.CreateDb())
             await db.Set<Event>().Where(e => e.Id == a.Event.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(e => e.AllowedCountries, new[] { "GB", "IE" }));
 
-        var outside = await UserAsync(app, $"fr-{Guid.NewGuid():N}@example.com");
-        using var fromFrance = await SignedInAsync(app, outside.Email!);
+        var outside = await app.UserAsync($"fr-{Guid.NewGuid():N}@example.com");
+        using var fromFrance = await app.SignedInAsync(outside);
         fromFrance.Http.DefaultRequestHeaders.Add("CF-IPCountry", "FR");
-        var refused = await CheckoutAsync(fromFrance, a.Event.Id, Qty(a.Type.Id, 2));
+        var refused = await fromFrance.CheckoutAsync(a.Event.Id, Qty(a.Type.Id, 2));
         Assert.False(refused.IsRedirect());
         Assert.Contains("not available in your region", await refused.Content.ReadAsStringAsync());
 
-        var inside = await UserAsync(app, $"gb-{Guid.NewGuid():N}@example.com");
-        using var fromBritain = await SignedInAsync(app, inside.Email!);
+        var inside = await app.UserAsync($"gb-{Guid.NewGuid():N}@example.com");
+        using var fromBritain = await app.SignedInAsync(inside);
         fromBritain.Http.DefaultRequestHeaders.Add("CF-IPCountry", "GB");
-        Assert.True((await CheckoutAsync(fromBritain, a.Event.Id, Qty(a.Type.Id, 2))).IsRedirect());
+        Assert.True((await fromBritain.CheckoutAsync(a.Event.Id, Qty(a.Type.Id, 2))).IsRedirect());
 
         await using var check = app.CreateDb();
         Assert.Equal(0, await check.Set<Order>().CountAsync(o => o.UserId == outside.Id));

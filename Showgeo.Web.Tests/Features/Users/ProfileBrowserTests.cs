@@ -11,16 +11,11 @@ public sealed class ProfileBrowserTests(AssetsApp app) : IClassFixture<AssetsApp
     [InlineData(false)]
     public async Task Uploading_a_picture_shows_it_on_the_profile_page(bool javaScriptEnabled)
     {
-        var email = $"browser{javaScriptEnabled}@example.com".ToLowerInvariant();
-        using (var client = await app.SignedInClientAsync(email, "Browser User")) { }
+        var user = await app.UserAsync($"browser{javaScriptEnabled}@example.com".ToLowerInvariant(), "Browser User");
 
         await Browser.RunAsync(app.BaseAddress, async page =>
         {
-            await page.GotoAsync("/account/login");
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync("correct-horse-9");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await Assertions.Expect(page.GetByTestId("user-name")).ToHaveTextAsync("Browser User");
+            await page.SignInAsync(user);
 
             await page.GotoAsync("/me/profile");
             await page.GetByLabel("Picture (JPEG, PNG, GIF or WebP)").SetInputFilesAsync(new FilePayload

@@ -17,7 +17,7 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
         return await client.SubmitAsync(page.Document, "#profile-form", values, htmx);
     }
 
-    private async Task<AppUser> UserAsync(string email)
+    private async Task<AppUser> SavedUserAsync(string email)
     {
         await using var db = app.CreateDb();
         return await db.Users.AsNoTracking().SingleAsync(u => u.Email == email);
@@ -26,7 +26,7 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task Saved_profile_stores_a_lower_case_handle_and_shows_on_the_public_page()
     {
-        using var client = await app.SignedInClientAsync("ada@example.com", "Ada");
+        using var client = await app.SignedInAsync(await app.UserAsync("ada@example.com", "Ada"));
         var saved = await SaveProfileAsync(client, new()
         {
             ["Input.DisplayName"] = "Ada Lovelace",
@@ -37,7 +37,7 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
         });
         Assert.Contains("Your profile was saved.", saved.Text);
 
-        var user = await UserAsync("ada@example.com");
+        var user = await SavedUserAsync("ada@example.com");
         Assert.Equal(("Ada Lovelace", "ada_rocks", "London", "GB"), (user.DisplayName, user.Handle, user.City, user.Country));
 
         using var anonymous = app.CreateClient();
@@ -52,17 +52,17 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task A_handle_taken_in_any_letter_case_is_refused_and_nothing_is_saved()
     {
-        using var first = await app.SignedInClientAsync("first@example.com", "First");
+        using var first = await app.SignedInAsync(await app.UserAsync("first@example.com", "First"));
         await SaveProfileAsync(first, new() { ["Input.DisplayName"] = "First", ["Input.Handle"] = "rockfan" });
-        using var second = await app.SignedInClientAsync("second@example.com", "Second");
+        using var second = await app.SignedInAsync(await app.UserAsync("second@example.com", "Second"));
 
         var refused = await SaveProfileAsync(second, new() { ["Input.DisplayName"] = "Renamed", ["Input.Handle"] = "RockFan", ["Input.Bio"] = "new bio" });
 
         Assert.Equal(HttpStatusCode.OK, refused.Status);
         Assert.Contains("The handle \"rockfan\" is already taken", refused.Document.QuerySelector(".errors")?.TextContent);
-        var user = await UserAsync("second@example.com");
+        var user = await SavedUserAsync("second@example.com");
         Assert.Equal(("Second", null, ""), (user.DisplayName, user.Handle, user.Bio));
-        Assert.Equal("rockfan", (await UserAsync("first@example.com")).Handle);
+        Assert.Equal("rockfan", (await SavedUserAsync("first@example.com")).Handle);
     }
 
     [Theory]
@@ -73,18 +73,18 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
     public async Task Invalid_handle_or_country_is_refused_with_a_reason(string handle, string country, string message)
     {
         var email = $"bad{handle}{country}@example.com".Replace("-", "");
-        using var client = await app.SignedInClientAsync(email, "Bad");
+        using var client = await app.SignedInAsync(await app.UserAsync(email, "Bad"));
         var refused = await SaveProfileAsync(client, new() { ["Input.DisplayName"] = "Changed", ["Input.Handle"] = handle, ["Input.Country"] = country });
 
         Assert.Contains(message, refused.Document.QuerySelector(".errors")?.TextContent);
-        var user = await UserAsync(email);
+        var user = await SavedUserAsync(email);
         Assert.Equal(("Bad", null, null), (user.DisplayName, user.Handle, user.Country));
     }
 
     [Fact]
     public async Task Private_profile_shows_only_the_name_to_others_and_hides_the_avatar()
     {
-        using var owner = await app.SignedInClientAsync("shy@example.com", "Shy Person");
+        using var owner = await app.SignedInAsync(await app.UserAsync("shy@example.com", "Shy Person"));
         var page = await owner.GetAsync("/me/profile");
         await owner.FollowAsync(await owner.SubmitFileAsync(page.Document, "#avatar-form form[enctype]", "avatar", new Upload(Samples.Png, "me.png", "image/png")));
         await SaveProfileAsync(owner, new()
@@ -96,9 +96,9 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
             ["Input.Country"] = "FR",
             ["Input.IsPrivate"] = "true",
         });
-        var avatarId = (await UserAsync("shy@example.com")).AvatarAssetId!.Value;
+        var avatarId = (await SavedUserAsync("shy@example.com")).AvatarAssetId!.Value;
 
-        using var other = await app.SignedInClientAsync("curious@example.com", "Curious");
+        using var other = await app.SignedInAsync(await app.UserAsync("curious@example.com", "Curious"));
         using var anonymous = app.CreateClient();
         foreach (var viewer in new[] { other, anonymous })
         {
@@ -121,10 +121,11 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
     [Fact]
     public async Task Avatar_upload_accepts_a_jpeg_replaces_the_old_file_and_refuses_a_disguised_program()
     {
-        using var client = await app.SignedInClientAsync("pic@example.com", "Pic");
+        var pic = await app.UserAsync("pic@example.com", "Pic");
+        using var client = await app.SignedInAsync(pic);
         var page = await client.GetAsync("/me/profile");
         await client.FollowAsync(await client.SubmitFileAsync(page.Document, "#avatar-form form[enctype]", "avatar", new Upload(Samples.Png, "a.png", "image/png")));
-        var firstId = (await UserAsync("pic@example.com")).AvatarAssetId!.Value;
+        var firstId = (await SavedUserAsync("pic@example.com")).AvatarAssetId!.Value;
         await using (var db = app.CreateDb())
         {
             var first = await db.Set<Asset>().SingleAsync(a => a.Id == firstId);
@@ -134,7 +135,7 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
         page = await client.GetAsync("/me/profile");
         var replaced = await client.FollowAsync(await client.SubmitFileAsync(page.Document, "#avatar-form form[enctype]", "avatar", new Upload(Samples.Jpeg, "b.jpg", "image/jpeg")));
         Assert.Contains("Your picture was updated.", replaced.Text);
-        var secondId = (await UserAsync("pic@example.com")).AvatarAssetId!.Value;
+        var secondId = (await SavedUserAsync("pic@example.com")).AvatarAssetId!.Value;
         Assert.NotEqual(firstId, secondId);
 
         var filesBefore = app.Files();
@@ -142,17 +143,16 @@ public sealed class ProfileTests(AssetsApp app) : IClassFixture<AssetsApp>
         var refused = await client.FollowAsync(await client.SubmitFileAsync(page.Document, "#avatar-form form[enctype]", "avatar", new Upload(Samples.Exe, "virus.jpg", "image/jpeg")));
 
         Assert.Contains("not a JPEG image", refused.Document.QuerySelector(".errors")?.TextContent);
-        Assert.Equal(secondId, (await UserAsync("pic@example.com")).AvatarAssetId);
+        Assert.Equal(secondId, (await SavedUserAsync("pic@example.com")).AvatarAssetId);
         Assert.Equal(filesBefore, app.Files());
         await using var check = app.CreateDb();
-        var ownerId = await app.UserIdAsync("pic@example.com");
-        Assert.Equal([secondId], await check.Set<Asset>().Where(a => a.OwnerUserId == ownerId).Select(a => a.Id).ToListAsync());
+        Assert.Equal([secondId], await check.Set<Asset>().Where(a => a.OwnerUserId == pic.Id).Select(a => a.Id).ToListAsync());
     }
 
     [Fact]
     public async Task Htmx_save_returns_the_profile_form_fragment()
     {
-        using var client = await app.SignedInClientAsync("hx@example.com", "Hx");
+        using var client = await app.SignedInAsync(await app.UserAsync("hx@example.com", "Hx"));
         var page = await client.GetAsync("/me/profile");
         using var response = await client.SubmitRawAsync(page.Document, "#profile-form",
             new Dictionary<string, string> { ["Input.DisplayName"] = "Hx Two", ["Input.Handle"] = "hx_two" }, htmx: true);

@@ -76,20 +76,26 @@ public sealed class FlakyProbeHandler(ShowgeoDb db, InstanceName instance) : IDo
     }
 }
 
-/// <summary>An app instance with both probe handlers and quick retries. Share <see cref="Database"/> to run two.</summary>
+/// <summary>An app instance with both probe handlers, their probe_calls table and quick retries. Pass a database to run two on it.</summary>
 public class OutboxApp(string instance = "a", string? database = null, double pollSeconds = 300) : ShowgeoApp
 {
     protected override string? SharedDatabase => database;
 
-    protected override Task ConfigureAsync(IDictionary<string, string?> settings)
+    protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
+        // Before the host starts, so the handlers can record their first call.
+        await using (var conn = new NpgsqlConnection(settings["ConnectionStrings:Showgeo"]))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand(ProbeCalls.CreateTable, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
         settings["Outbox:BackoffSeconds"] = "0.05";
         settings["Outbox:MaxBackoffSeconds"] = "0.2";
         settings["Outbox:MaxAttempts"] = "3";
         settings["Outbox:LeaseSeconds"] = "3";
         // Long on purpose: delivery within the tests' timeouts proves the NOTIFY wake-up, not the poll.
         settings["Outbox:PollSeconds"] = pollSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Task.CompletedTask;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.ConfigureServices(s =>

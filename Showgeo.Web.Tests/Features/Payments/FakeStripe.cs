@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Showgeo.Web.Tests.Features.Tickets;
+namespace Showgeo.Web.Tests.Features.Payments;
 
 /// <summary>
 /// Stripe's two endpoints we call, on loopback inside the test process, so the real Stripe.net client runs. It records

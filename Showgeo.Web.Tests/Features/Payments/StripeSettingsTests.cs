@@ -1,16 +1,13 @@
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 using Showgeo.Web.Features.Payments;
-using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Tests.Infrastructure;
 using EventUtility = Stripe.EventUtility;
 using StripeConfiguration = Stripe.StripeConfiguration;
 using StripeException = Stripe.StripeException;
 
-namespace Showgeo.Web.Tests.Features.Tickets;
+namespace Showgeo.Web.Tests.Features.Payments;
 
-public sealed class PaymentSettingsTests
+public sealed class StripeSettingsTests
 {
     [Theory]
     [InlineData("sk_test_1", null, "Stripe:WebhookSecret")]
@@ -19,16 +16,6 @@ public sealed class PaymentSettingsTests
     {
         var ex = Assert.Throws<RequiredSettingException>(() => new StripeOptions { SecretKey = key, WebhookSecret = secret }.Validate());
         Assert.Equal(missing, ex.Setting);
-    }
-
-    [Fact]
-    public void Production_without_a_ticket_signing_key_stops_startup_and_development_gets_a_default()
-    {
-        var ex = Assert.Throws<RequiredSettingException>(() => new TicketingOptions().Validate(new Env("Production")));
-        Assert.Equal("Tickets:SigningKey", ex.Setting);
-        var dev = new TicketingOptions();
-        dev.Validate(new Env("Development"));
-        Assert.False(string.IsNullOrEmpty(dev.SigningKey));
     }
 
     [Fact]
@@ -63,13 +50,5 @@ public sealed class PaymentSettingsTests
         var readme = File.ReadAllText(RepoFiles.PathOf("README.md"));
         var stripeRows = string.Join("\n", readme.Split('\n').Where(l => l.StartsWith("| `Stripe:", StringComparison.Ordinal)));
         Assert.Contains($"`{StripeConfiguration.ApiVersion}`", stripeRows);
-    }
-
-    private sealed class Env(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-        public string ApplicationName { get; set; } = "Showgeo.Web";
-        public string ContentRootPath { get; set; } = "/";
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 }

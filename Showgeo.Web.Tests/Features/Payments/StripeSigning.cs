@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Showgeo.Web.Tests.Features.Tickets;
+namespace Showgeo.Web.Tests.Features.Payments;
 
 /// <summary>
 /// Signs webhook payloads the way Stripe does (https://docs.stripe.com/webhooks#verify-manually): HMAC-SHA256 over

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Features.Payments;
 
-namespace Showgeo.Web.Tests.Features.Tickets;
+namespace Showgeo.Web.Tests.Features.Payments;
 
 /// <summary>
 /// The Stripe client on its own against the fake Stripe: retries, failures and timeouts that are slow or awkward to
