@@ -67,28 +67,49 @@ public class ProbeKindApp : ShowgeoApp
 {
     public ProbeStock Stock { get; } = new();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.ConfigureServices(s =>
-    {
-        s.AddSingleton(Stock);
-        s.AddOrderKind<ProbeOrderKind>();
-    });
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.ConfigureServices(s => ProbeOrders.Register(s, Stock));
 
-    public Order NewOrder(Guid userId, int quantity, long unitPrice = 1500) => new()
+    public Order NewOrder(Guid userId, int quantity, long unitPrice = 1500) => ProbeOrders.New(userId, quantity, unitPrice);
+
+    public Task<(OrderLine? Unheld, CheckoutStart? Start)> CheckoutAsync(Order order) => ProbeOrders.CheckoutAsync(this, order);
+}
+
+/// <summary>The same, with Stripe on the fake: the webhook must route probe orders to the probe kind.</summary>
+public sealed class ProbeKindStripeApp : StripeApp
+{
+    public ProbeStock Stock { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(s => ProbeOrders.Register(s, Stock));
+    }
+}
+
+public static class ProbeOrders
+{
+    public static void Register(IServiceCollection services, ProbeStock stock)
+    {
+        services.AddSingleton(stock);
+        services.AddOrderKind<ProbeOrderKind>();
+    }
+
+    public static Order New(Guid userId, int quantity, long unitPrice = 1500) => new()
     {
         Id = Guid.CreateVersion7(), UserId = userId, Kind = ProbeOrderKind.Name, Status = OrderStatus.Pending, Currency = "EUR",
-        Provider = "", CreatedAt = DateTimeOffset.UtcNow, HoldExpiresAt = DateTimeOffset.UtcNow.AddMinutes(15),
+        Provider = "", CreatedAt = DateTimeOffset.UtcNow, HoldExpiresAt = DateTimeOffset.UtcNow.AddMinutes(45),
         TotalMinor = quantity * unitPrice,
         Lines = [new OrderLine { Id = Guid.CreateVersion7(), ItemId = Guid.NewGuid(), Name = "Probe item", Quantity = quantity, UnitPriceMinor = unitPrice }],
     };
 
     /// <summary>Places the order through Payments' own checkout, as a feature's checkout page would.</summary>
-    public Task<(OrderLine? Unheld, CheckoutStart? Start)> CheckoutAsync(Order order) => WithScopeAsync(async sp =>
+    public static Task<(OrderLine? Unheld, CheckoutStart? Start)> CheckoutAsync(ShowgeoApp app, Order order) => app.WithScopeAsync(async sp =>
     {
         var checkout = sp.GetRequiredService<PaymentCheckout>();
         order.Provider = checkout.ProviderName;
         var unheld = await checkout.PlaceAsync(order, CancellationToken.None);
         if (unheld is not null) return (unheld, (CheckoutStart?)null);
-        var (start, error) = await checkout.StartAsync(order, BaseAddress.ToString().TrimEnd('/'), null, CancellationToken.None);
+        var (start, error) = await checkout.StartAsync(order, app.BaseAddress.ToString().TrimEnd('/'), null, CancellationToken.None);
         Assert.Null(error);
         return ((OrderLine?)null, start);
     });

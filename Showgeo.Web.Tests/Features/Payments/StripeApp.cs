@@ -1,4 +1,7 @@
+using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Showgeo.Web.Features.Payments;
+using Stripe;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Showgeo.Web.Tests.Infrastructure;
@@ -22,6 +25,31 @@ public class StripeApp : ShowgeoApp
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
         builder.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs));
+
+    private static readonly HttpClient Raw = new();
+
+    /// <summary>A Checkout Session event for <paramref name="order"/>, as Stripe would send it.</summary>
+    public static string SessionEvent(string eventId, string type, Order order, string paymentStatus, long? amount = null, string currency = "eur",
+        string? apiVersion = null) =>
+        $$$"""
+        {"id":"{{{eventId}}}","object":"event","api_version":"{{{apiVersion ?? StripeConfiguration.ApiVersion}}}","type":"{{{type}}}","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},
+         "data":{"object":{"id":"{{{order.ProviderSessionId}}}","object":"checkout.session","client_reference_id":"{{{order.Id}}}","metadata":{"order_id":"{{{order.Id}}}"},
+         "payment_status":"{{{paymentStatus}}}","amount_total":{{{amount ?? order.TotalMinor}}},"currency":"{{{currency}}}","payment_intent":"pi_{{{order.Id:N}}}"} } }
+        """;
+
+    public static string Header(string body, long timestamp, string secret = StripeApp.WebhookSecret) =>
+        StripeSigning.Header(body, timestamp, secret);
+
+    public async Task<HttpResponseMessage> PostWebhookAsync(string body, string? header = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, "/webhooks/stripe"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        header ??= Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        if (header != "") request.Headers.TryAddWithoutValidation("Stripe-Signature", header);
+        return await Raw.SendAsync(request);
+    }
 
     public override async Task DisposeAsync()
     {

@@ -8,12 +8,13 @@ using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using StripeConfiguration = Stripe.StripeConfiguration;
 
+using static Showgeo.Web.Tests.Features.Payments.StripeApp;
+
 namespace Showgeo.Web.Tests.Features.Payments;
 
 /// <summary>Stripe's webhook: signed deliveries fulfil, release or refund orders exactly once; anything else is refused or ignored.</summary>
 public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
 {
-    private static readonly HttpClient Raw = new();
 
     [Fact]
     public async Task Completed_webhook_issues_tickets_once_and_a_replay_changes_nothing()
@@ -21,10 +22,10 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
         var a = await app.EventWithTicketsAsync();
         var (order, _) = await app.PendingOrderAsync(a, 2);
         var body = SessionEvent("evt_done_1", "checkout.session.completed", order, "paid");
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(body)).StatusCode);
         // A different event id for the same payment (Stripe retried after a timeout) must not issue more tickets either.
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_done_2", "checkout.session.async_payment_succeeded", order, "paid"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_done_2", "checkout.session.async_payment_succeeded", order, "paid"))).StatusCode);
 
         await using var db = app.CreateDb();
         Assert.Equal(2, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id));
@@ -41,17 +42,17 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
         var body = SessionEvent("evt_bad_1", "checkout.session.completed", order, "paid");
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(body, Header(body, now, "whsec_wrong"))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(body, Header(body, now - 301))).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(body, header: "")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(body, Header(body, now) + "x")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync(body, Header(body, now, "whsec_wrong"))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync(body, Header(body, now - 301))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync(body, header: "")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync(body, Header(body, now) + "x")).StatusCode);
         var tampered = body.Replace("\"amount_total\":", "\"amount_total\":1");
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync(tampered, Header(body, now))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync(tampered, Header(body, now))).StatusCode);
 
         await AssertNoTicketsAsync(order.Id, OrderStatus.Pending);
         // Rejected deliveries are not recorded, so Stripe's correctly signed retry still fulfils.
         // Just inside the tolerance (recomputed: the steps above take time on a busy machine).
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body, Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 280))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(body, Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 280))).StatusCode);
         await using var db = app.CreateDb();
         Assert.Equal(1, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id));
     }
@@ -63,7 +64,7 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
         var body = SessionEvent("evt_rot_1", "checkout.session.completed", order, "paid");
         var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = $"t={t},v1={StripeSigning.Signature(t, body, "whsec_old")},v1={StripeSigning.Signature(t, body, StripeApp.WebhookSecret)}";
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body, header)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(body, header)).StatusCode);
         await using var db = app.CreateDb();
         Assert.Equal(1, await db.Set<Ticket>().CountAsync(x => x.OrderId == order.Id));
     }
@@ -74,7 +75,7 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
         // Decided: a paid order must not wait on a Dashboard setting, so a mismatched release is processed and logged.
         var (order, _) = await app.PendingOrderAsync(await app.EventWithTicketsAsync(), 1);
         var body = SessionEvent("evt_oldver_1", "checkout.session.completed", order, "paid", apiVersion: "2025-03-31.basil");
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(body)).StatusCode);
         await using var db = app.CreateDb();
         Assert.Equal(1, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id));
         var warning = Assert.Single(app.Logs.Entries, e => e.Message.Contains("evt_oldver_1"));
@@ -88,7 +89,7 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
     {
         var (order, _) = await app.PendingOrderAsync(await app.EventWithTicketsAsync(), 1);
         var body = SessionEvent("evt_samever_1", "checkout.session.completed", order, "paid", apiVersion: "2026-12-09.endive");
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(body)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(body)).StatusCode);
         await using var db = app.CreateDb();
         Assert.Equal(1, await db.Set<Ticket>().CountAsync(t => t.OrderId == order.Id));
         Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains("evt_samever_1"));
@@ -97,17 +98,17 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
     [Fact]
     public async Task A_correctly_signed_body_that_is_not_an_event_is_rejected()
     {
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("not json")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("[1,2]")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostWebhookAsync("""{"object":"event","type":"checkout.session.completed"}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync("not json")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync("[1,2]")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.PostWebhookAsync("""{"object":"event","type":"checkout.session.completed"}""")).StatusCode);
     }
 
     [Fact]
     public async Task Unknown_event_types_and_unpaid_completions_are_acknowledged_and_ignored()
     {
         var (order, _) = await app.PendingOrderAsync(await app.EventWithTicketsAsync(), 1);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_unk_1", "customer.created", order, "paid"))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_unpaid_1", "checkout.session.completed", order, "unpaid"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_unk_1", "customer.created", order, "paid"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_unpaid_1", "checkout.session.completed", order, "unpaid"))).StatusCode);
         await AssertNoTicketsAsync(order.Id, OrderStatus.Pending);
     }
 
@@ -115,8 +116,8 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
     public async Task An_amount_or_currency_that_does_not_match_the_order_issues_no_tickets()
     {
         var (order, _) = await app.PendingOrderAsync(await app.EventWithTicketsAsync(), 1);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_amt_1", "checkout.session.completed", order, "paid", amount: order.TotalMinor - 1))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_cur_1", "checkout.session.completed", order, "paid", currency: "usd"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_amt_1", "checkout.session.completed", order, "paid", amount: order.TotalMinor - 1))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_cur_1", "checkout.session.completed", order, "paid", currency: "usd"))).StatusCode);
         await AssertNoTicketsAsync(order.Id, OrderStatus.Pending);
     }
 
@@ -125,13 +126,13 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
     {
         var a = await app.EventWithTicketsAsync(capacity: 10);
         var (order, _) = await app.PendingOrderAsync(a, 2);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_exp_1", "checkout.session.expired", order, "unpaid"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_exp_1", "checkout.session.expired", order, "unpaid"))).StatusCode);
         await using (var db = app.CreateDb())
         {
             Assert.Equal(OrderStatus.Expired, (await db.Set<Order>().SingleAsync(o => o.Id == order.Id)).Status);
             Assert.Equal(0, (await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id)).Held);
         }
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_late_1", "checkout.session.completed", order, "paid"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_late_1", "checkout.session.completed", order, "paid"))).StatusCode);
         await using (var db = app.CreateDb())
         {
             Assert.Equal(OrderStatus.Paid, (await db.Set<Order>().SingleAsync(o => o.Id == order.Id)).Status);
@@ -145,10 +146,10 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
     {
         var a = await app.EventWithTicketsAsync(capacity: 1);
         var (order, _) = await app.PendingOrderAsync(a, 1);
-        await PostWebhookAsync(SessionEvent("evt_exp_2", "checkout.session.expired", order, "unpaid"));
+        await app.PostWebhookAsync(SessionEvent("evt_exp_2", "checkout.session.expired", order, "unpaid"));
         await app.PendingOrderAsync(a, 1);
 
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(SessionEvent("evt_late_2", "checkout.session.completed", order, "paid"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(SessionEvent("evt_late_2", "checkout.session.completed", order, "paid"))).StatusCode);
         await AssertNoTicketsAsync(order.Id, OrderStatus.Refunded);
         var refund = app.Stripe.Calls.Single(c => c.Path == "/v1/refunds" && c.Form["metadata[order_id]"] == order.Id.ToString());
         Assert.Equal("pi_" + order.Id.ToString("N"), refund.Form["payment_intent"]);
@@ -177,7 +178,7 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
 
         // Stripe then tells us about the same refund; it must not be recorded a second time.
         var charge = $$$"""{"id":"evt_ch_1","object":"event","api_version":"{{{StripeConfiguration.ApiVersion}}}","type":"charge.refunded","data":{"object":{"id":"ch_1","object":"charge","payment_intent":"pi_{{{order.Id:N}}}","amount_refunded":2500,"currency":"eur"} } }""";
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(charge)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(charge)).StatusCode);
         await using var db = app.CreateDb();
         var saved = await db.Set<Order>().SingleAsync(o => o.Id == order.Id);
         Assert.Equal((OrderStatus.PartiallyRefunded, 2500L), (saved.Status, saved.RefundedMinor));
@@ -190,27 +191,5 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
         await using var db = app.CreateDb();
         Assert.Equal(0, await db.Set<Ticket>().CountAsync(t => t.OrderId == orderId));
         Assert.Equal(expected, (await db.Set<Order>().SingleAsync(o => o.Id == orderId)).Status);
-    }
-
-    private static string SessionEvent(string eventId, string type, Order order, string paymentStatus, long? amount = null, string currency = "eur",
-        string? apiVersion = null) =>
-        $$$"""
-        {"id":"{{{eventId}}}","object":"event","api_version":"{{{apiVersion ?? StripeConfiguration.ApiVersion}}}","type":"{{{type}}}","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},
-         "data":{"object":{"id":"{{{order.ProviderSessionId}}}","object":"checkout.session","client_reference_id":"{{{order.Id}}}","metadata":{"order_id":"{{{order.Id}}}"},
-         "payment_status":"{{{paymentStatus}}}","amount_total":{{{amount ?? order.TotalMinor}}},"currency":"{{{currency}}}","payment_intent":"pi_{{{order.Id:N}}}"} } }
-        """;
-
-    private static string Header(string body, long timestamp, string secret = StripeApp.WebhookSecret) =>
-        StripeSigning.Header(body, timestamp, secret);
-
-    private async Task<HttpResponseMessage> PostWebhookAsync(string body, string? header = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseAddress, "/webhooks/stripe"))
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        header ??= Header(body, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        if (header != "") request.Headers.TryAddWithoutValidation("Stripe-Signature", header);
-        return await Raw.SendAsync(request);
     }
 }
