@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Infrastructure.Outbox;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Tests.Infrastructure;
 using StripeConfiguration = Stripe.StripeConfiguration;
@@ -158,6 +159,10 @@ public sealed class StripeWebhookTests(StripeApp app) : IClassFixture<StripeApp>
         await using var db = app.CreateDb();
         var type = await db.Set<TicketType>().SingleAsync(t => t.Id == a.Type.Id);
         Assert.Equal((0, 1), (type.Sold, type.Held));
+        // Never paid for in the end: no OrderPaid, but the refund is announced like any other.
+        var events = (await db.Set<OutboxMessage>().AsNoTracking().Select(m => new { m.Type, m.Payload }).ToListAsync())
+            .Where(m => m.Payload.Contains(order.Id.ToString())).Select(m => m.Type).ToList();
+        Assert.Equal([nameof(OrderRefunded)], events);
     }
 
     [Fact]

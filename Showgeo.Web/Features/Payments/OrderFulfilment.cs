@@ -63,7 +63,14 @@ public sealed class OrderFulfilment(ShowgeoDb db, OrderKinds kinds, IPaymentProv
                         Id = Guid.CreateVersion7(), OrderId = order.Id, AmountMinor = order.TotalMinor, Currency = order.Currency,
                         Status = RefundStatus.Pending, Reason = "Paid after the hold expired and the seats were sold", CreatedAt = now,
                     };
-                    if (autoRefund.AmountMinor > 0) db.Add(autoRefund); else autoRefund = null;
+                    if (autoRefund.AmountMinor > 0)
+                    {
+                        db.Add(autoRefund);
+                        // Never delivered, so no OrderPaid; the buyer (and anyone counting money) still hears of the refund.
+                        db.AddDomainEvent(new OrderRefunded(order.Id, autoRefund.Id, order.Kind, order.UserId, autoRefund.AmountMinor,
+                            order.RefundedMinor, order.Currency, FullyRefunded: true), now);
+                    }
+                    else autoRefund = null;
                 }
                 await db.SaveChangesAsync(ct);
             }
