@@ -75,6 +75,9 @@ public sealed class FakeStripe : IAsyncDisposable
     /// The next <paramref name="times"/> requests to <paramref name="path"/> answer <paramref name="status"/>; disposing
     /// the result drops any not yet used, so a test that fails early does not leave failures for the next one.
     /// </summary>
+    /// <summary>A "status" for <see cref="FailNext"/>: do the work, then drop the connection without answering.</summary>
+    public const int DropConnection = 0;
+
     public IDisposable FailNext(string path, int times, int status = 500)
     {
         var queue = _failures.GetOrAdd(path, _ => new ConcurrentQueue<int>());
@@ -101,7 +104,18 @@ public sealed class FakeStripe : IAsyncDisposable
         int status;
         string body;
         if (_failures.TryGetValue(ctx.Request.Path, out var failures) && failures.TryDequeue(out var failure))
+        {
+            if (failure == DropConnection)
+            {
+                // Stripe acted (a retry with the key gets this answer), but the connection died before the response.
+                if (!string.IsNullOrEmpty(key)) _byKey.GetOrAdd(key, _ => new Saved(form, respond(form)));
+                Calls.Enqueue(new Call(ctx.Request.Path, ctx.Request.Headers.Authorization, ctx.Request.Headers["Stripe-Version"], key,
+                    ctx.Request.Headers["X-Stripe-Client-Telemetry"].FirstOrDefault(), ctx.Request.ContentType ?? "", form, 0));
+                ctx.Abort();
+                return Results.Empty;
+            }
             (status, body) = (failure, Error("api_error", "An unknown error occurred."));
+        }
         else if (string.IsNullOrEmpty(key))
             (status, body) = (200, respond(form));
         else

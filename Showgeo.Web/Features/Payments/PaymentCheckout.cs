@@ -50,5 +50,12 @@ public sealed class PaymentCheckout(ShowgeoDb db, OrderKinds kinds, IPaymentProv
             await fulfilment.ReleaseAsync(order.Id, OrderStatus.Failed, null, ct);
             return (null, ex.Message);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The buyer gave up (closed the tab, lost the connection) before reaching the payment page: free the hold
+            // now rather than when it expires. Not the request's token: it is already cancelled.
+            await fulfilment.ReleaseAsync(order.Id, OrderStatus.Cancelled, null, CancellationToken.None);
+            throw;
+        }
     }
 }

@@ -11,7 +11,14 @@ public sealed record CheckoutStart(string RedirectUrl, string? SessionId);
 
 public sealed record RefundRequest(Guid RefundId, Guid OrderId, string PaymentId, long AmountMinor, string Currency);
 
-public sealed class PaymentProviderException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="OutcomeUnknown">
+/// The call may have gone through (a timeout, a lost connection, a provider error after the retry): only asking again
+/// with the same idempotency key tells. False when the provider answered and refused.
+/// </param>
+public sealed class PaymentProviderException(string message, Exception? inner = null, bool outcomeUnknown = false) : Exception(message, inner)
+{
+    public bool OutcomeUnknown { get; } = outcomeUnknown;
+}
 
 /// <summary>
 /// The one payment interface. Both providers end in <see cref="Tickets.OrderFulfilment"/>: Stripe through its signed

@@ -9,10 +9,13 @@ public sealed class PaymentsOptions
 
     /// <summary>How often pending orders whose hold lapsed are expired and their stock released.</summary>
     public int HoldReleaseSeconds { get; set; } = 30;
+    /// <summary>How often refunds whose outcome is unknown (a timeout, a lost connection) are asked about again.</summary>
+    public int RefundReconcileSeconds { get; set; } = 60;
 
     public void Validate()
     {
         if (HoldReleaseSeconds < 1) throw new RequiredSettingException("Payments:HoldReleaseSeconds", "must be at least 1.");
+        if (RefundReconcileSeconds < 1) throw new RequiredSettingException("Payments:RefundReconcileSeconds", "must be at least 1.");
     }
 }
 
@@ -35,7 +38,7 @@ public static class PaymentsSetup
         if (stripe.Enabled)
         {
             // Stripe.net sends through this factory-made HttpClient; the timeout bounds each attempt (the SDK retries).
-            builder.Services.AddHttpClient<StripeCheckoutClient>(c => c.Timeout = TimeSpan.FromSeconds(30));
+            builder.Services.AddHttpClient<StripeCheckoutClient>(c => c.Timeout = TimeSpan.FromSeconds(stripe.TimeoutSeconds));
             builder.Services.AddScoped<IPaymentProvider, StripePaymentProvider>();
         }
         else
@@ -48,6 +51,7 @@ public static class PaymentsSetup
         builder.Services.AddScoped<PaymentCheckout>();
         builder.Services.AddScoped<RefundService>();
         builder.Services.AddRecurringJob<HoldReleaseJob>(HoldReleaseJob.Name, Cadence.Every(TimeSpan.FromSeconds(payments.HoldReleaseSeconds)));
+        builder.Services.AddRecurringJob<RefundReconciler>(RefundReconciler.Name, Cadence.Every(TimeSpan.FromSeconds(payments.RefundReconcileSeconds)));
         return builder;
     }
 

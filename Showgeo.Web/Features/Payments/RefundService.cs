@@ -7,12 +7,15 @@ namespace Showgeo.Web.Features.Payments;
 /// <summary>What to refund: the whole order, chosen units (tickets), or an amount that leaves the units valid.</summary>
 public sealed record RefundAsk(Guid OrderId, IReadOnlyCollection<Guid>? UnitIds = null, long? AmountMinor = null, string Reason = "Refunded by organiser");
 
-public sealed record RefundResult(bool Ok, string Message);
+/// <param name="Pending">Requested, but the provider has not confirmed it yet; it finishes on its own (see <see cref="RefundReconciler"/>).</param>
+public sealed record RefundResult(bool Ok, string Message, bool Pending = false);
 
 /// <summary>
 /// Refunds in two short transactions around the provider call: first a Pending refund row is written under the order
-/// lock (so concurrent refunds cannot exceed what was paid), then, once the provider agrees, the order's kind cancels
-/// the refunded units and returns their stock.
+/// lock (so concurrent refunds cannot exceed what was paid, and the units it covers stop working at once), then, once
+/// the provider agrees, the order's kind cancels the refunded units and returns their stock. Each refund keeps one
+/// idempotency key (its id) for its whole life: when the provider's answer is lost, the refund stays Pending and is
+/// asked about again with the same key, so it is made exactly once.
 /// </summary>
 public sealed class RefundService(ShowgeoDb db, OrderKinds kinds, IPaymentProvider provider, TimeProvider clock)
 {
@@ -51,7 +54,10 @@ public sealed class RefundService(ShowgeoDb db, OrderKinds kinds, IPaymentProvid
             {
                 (unitIds, amount) = (refundable.Select(u => u.Id).ToArray(), available);
             }
-            if (amount <= 0 && unitIds.Length == 0) return new(false, "Nothing is left to refund on this order.");
+            if (amount <= 0 && unitIds.Length == 0)
+                return pending.Count > 0
+                    ? new(false, "A refund of this order is already in progress; it completes once the payment provider confirms it.", Pending: true)
+                    : new(false, "Nothing is left to refund on this order.");
             if (order.ProviderPaymentId is null) return new(false, "This order has no payment to refund.");
 
             refund = new Refund
@@ -73,36 +79,78 @@ public sealed class RefundService(ShowgeoDb db, OrderKinds kinds, IPaymentProvid
             await tx.CommitAsync(ct);
         }
 
+        return await SendAsync(refund, paymentId, ct);
+    }
+
+    /// <summary>
+    /// Asks the provider again about every refund still Pending after <paramref name="olderThan"/> (same idempotency
+    /// key, so a refund the provider already made is answered, not made twice). Returns how many were settled.
+    /// </summary>
+    public async Task<int> ReconcileAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        var before = clock.GetUtcNow() - olderThan;
+        var due = await (from r in db.Set<Refund>().AsNoTracking()
+                         join o in db.Set<Order>() on r.OrderId equals o.Id
+                         where r.Status == RefundStatus.Pending && r.CreatedAt <= before && o.ProviderPaymentId != null
+                         orderby r.CreatedAt
+                         select new { Refund = r, PaymentId = o.ProviderPaymentId! }).Take(200).ToListAsync(ct);
+        var settled = 0;
+        foreach (var d in due)
+            if (!(await SendAsync(d.Refund, d.PaymentId, ct)).Pending) settled++;
+        return settled;
+    }
+
+    private async Task<RefundResult> SendAsync(Refund refund, string paymentId, CancellationToken ct)
+    {
         string providerRefundId;
         try
         {
             providerRefundId = await provider.RefundAsync(new RefundRequest(refund.Id, refund.OrderId, paymentId, refund.AmountMinor, refund.Currency), ct);
         }
+        catch (PaymentProviderException ex) when (ex.OutcomeUnknown)
+        {
+            return new(false, "The refund is requested but the payment provider has not confirmed it yet; it completes automatically.", Pending: true);
+        }
         catch (PaymentProviderException ex)
         {
-            await db.Database.ExecuteSqlAsync($"UPDATE refunds SET status = 'Failed' WHERE id = {refund.Id}", ct);
+            await db.Database.ExecuteSqlAsync($"UPDATE refunds SET status = 'Failed' WHERE id = {refund.Id} AND status = 'Pending'", ct);
             return new(false, $"The refund failed: {ex.Message}");
         }
-
-        db.ChangeTracker.Clear();
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            var order = (await db.LockOrderAsync(refund.OrderId, ct))!;
-            var row = await db.Set<Refund>().SingleAsync(r => r.Id == refund.Id, ct);
-            row.Status = RefundStatus.Succeeded;
-            row.ProviderRefundId = providerRefundId;
-            await ApplyAsync(order, row, ct);
-            await tx.CommitAsync(ct);
-        }
+        await CompleteAsync(refund.Id, providerRefundId, ct);
         return new(true, $"Refunded {Money.Format(refund.AmountMinor, refund.Currency)}.");
+    }
+
+    /// <summary>Marks a Pending refund succeeded and applies it, once: a second confirmation finds it no longer Pending.</summary>
+    private async Task CompleteAsync(Guid refundId, string? providerRefundId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var orderId = await db.Set<Refund>().Where(r => r.Id == refundId).Select(r => r.OrderId).SingleAsync(ct);
+        var order = (await db.LockOrderAsync(orderId, ct))!;
+        var row = await db.Set<Refund>().SingleAsync(r => r.Id == refundId, ct);
+        if (row.Status != RefundStatus.Pending) return;
+        row.Status = RefundStatus.Succeeded;
+        row.ProviderRefundId = providerRefundId;
+        await ApplyAsync(order, row, ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>A refund made outside the app (Stripe dashboard), learned from charge.refunded.</summary>
     public async Task<bool> RecordExternalRefundAsync(Order lockedOrder, long providerRefundedTotal, CancellationToken ct)
     {
+        // Our own Pending refunds that the provider's total now covers went through (their answer was lost): settle them.
+        var settled = false;
+        foreach (var p in await db.Set<Refund>().Where(r => r.OrderId == lockedOrder.Id && r.Status == RefundStatus.Pending)
+                     .OrderBy(r => r.CreatedAt).ToListAsync(ct))
+        {
+            if (lockedOrder.RefundedMinor + p.AmountMinor > providerRefundedTotal) break;
+            p.Status = RefundStatus.Succeeded;
+            await ApplyAsync(lockedOrder, p, ct);
+            settled = true;
+        }
         var pending = await db.Set<Refund>().Where(r => r.OrderId == lockedOrder.Id && r.Status == RefundStatus.Pending).SumAsync(r => r.AmountMinor, ct);
         var extra = Math.Min(providerRefundedTotal, lockedOrder.TotalMinor) - lockedOrder.RefundedMinor - pending;
-        if (extra <= 0) return false;
+        if (extra <= 0) return settled;
         var refund = new Refund
         {
             Id = Guid.CreateVersion7(), OrderId = lockedOrder.Id, AmountMinor = extra, Currency = lockedOrder.Currency,

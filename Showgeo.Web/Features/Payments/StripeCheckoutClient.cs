@@ -91,16 +91,19 @@ public sealed class StripeCheckoutClient
         }
         catch (StripeException ex)
         {
-            throw new PaymentProviderException($"The payment provider refused the request ({(int)ex.HttpStatusCode}): {ex.StripeError?.Message}", ex);
+            // A 5xx (after the SDK's retry), 409 or 429 says nothing about whether Stripe acted; a 4xx refusal does.
+            var status = (int)ex.HttpStatusCode;
+            throw new PaymentProviderException($"The payment provider refused the request ({status}): {ex.StripeError?.Message}", ex,
+                outcomeUnknown: status is >= 500 or 409 or 429 or 0);
         }
         catch (HttpRequestException ex)
         {
-            throw new PaymentProviderException("The payment provider could not be reached. Please try again.", ex);
+            throw new PaymentProviderException("The payment provider could not be reached. Please try again.", ex, outcomeUnknown: true);
         }
         catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
         {
             // HttpClient's timeout (TaskCanceledException); a fan who gave up (ct) is not a provider failure.
-            throw new PaymentProviderException("The payment provider could not be reached. Please try again.", ex);
+            throw new PaymentProviderException("The payment provider could not be reached. Please try again.", ex, outcomeUnknown: true);
         }
     }
 }

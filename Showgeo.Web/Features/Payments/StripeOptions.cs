@@ -16,6 +16,8 @@ public sealed class StripeOptions
     public string ApiBase { get; set; } = "https://api.stripe.com";
     /// <summary>Webhook timestamps older (or newer) than this are rejected.</summary>
     public int WebhookToleranceSeconds { get; set; } = 300;
+    /// <summary>How long one API call may take before its outcome counts as unknown (the SDK retries once).</summary>
+    public double TimeoutSeconds { get; set; } = 30;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(WebhookSecret);
 
@@ -28,6 +30,8 @@ public sealed class StripeOptions
         // Stripe.net refuses such a key only when the first payment is attempted; say so at startup instead.
         if (SecretKey?.Any(char.IsWhiteSpace) == true)
             throw new RequiredSettingException("Stripe:SecretKey", "must not contain whitespace.");
+        if (TimeoutSeconds is <= 0 or > 300)
+            throw new RequiredSettingException("Stripe:TimeoutSeconds", "must be between 0 and 300 seconds.");
         if (!Uri.TryCreate(ApiBase, UriKind.Absolute, out _))
             throw new RequiredSettingException("Stripe:ApiBase", "must be an absolute URL.");
     }

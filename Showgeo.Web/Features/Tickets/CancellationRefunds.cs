@@ -62,7 +62,7 @@ public sealed class RefundCancelledEventOrders(ShowgeoDb db, RefundService refun
         foreach (var orderId in work)
         {
             var (status, error) = await UnwindAsync(orderId, cancelled.ByUserId, ct);
-            if (status == CancellationRefundStatus.Failed) failed++;
+            if (status is CancellationRefundStatus.Failed or CancellationRefundStatus.Pending) failed++;
             await db.Database.ExecuteSqlAsync($"""
                 UPDATE cancellation_refunds SET status = {status.ToString()}, error = {error}, attempts = attempts + 1, updated_at = {clock.GetUtcNow()}
                 WHERE event_id = {cancelled.EventId} AND order_id = {orderId}
@@ -70,7 +70,7 @@ public sealed class RefundCancelledEventOrders(ShowgeoDb db, RefundService refun
             db.ChangeTracker.Clear();
         }
         if (failed > 0)
-            throw new InvalidOperationException($"{failed} of {work.Count} orders of cancelled event {cancelled.EventId} could not be refunded yet.");
+            throw new InvalidOperationException($"{failed} of {work.Count} orders of cancelled event {cancelled.EventId} are not refunded yet.");
         log.LogInformation("Cancelled event {Event}: {Count} orders unwound", cancelled.EventId, work.Count);
     }
 
@@ -86,7 +86,10 @@ public sealed class RefundCancelledEventOrders(ShowgeoDb db, RefundService refun
         if (status is OrderStatus.Paid or OrderStatus.PartiallyRefunded)
         {
             var result = await refunds.RefundAsync(new RefundAsk(orderId, Reason: "Event cancelled"), byUserId, ct);
-            return result.Ok ? (CancellationRefundStatus.Refunded, null) : (CancellationRefundStatus.Failed, Trim(result.Message));
+            // Pending: requested, the provider's answer is outstanding; the next pass finds the order refunded.
+            return result.Ok ? (CancellationRefundStatus.Refunded, null)
+                : result.Pending ? (CancellationRefundStatus.Pending, Trim(result.Message))
+                : (CancellationRefundStatus.Failed, Trim(result.Message));
         }
         return status == OrderStatus.Refunded ? (CancellationRefundStatus.Refunded, null) : (CancellationRefundStatus.Released, null);
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Tickets;
@@ -49,6 +50,8 @@ public sealed class CheckInDesk(ShowgeoDb db, TicketCodes codes, TimeProvider cl
                 UPDATE tickets t SET status = 'Used', used_at = {now}
                 FROM ticket_types tt
                 WHERE t.code = {code} AND t.event_id = {eventId} AND t.status = 'Valid' AND tt.id = t.ticket_type_id
+                  -- A ticket stops admitting as soon as its refund is requested, not when the provider confirms it.
+                  AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = t.order_id AND r.status = 'Pending' AND t.id = ANY (r.unit_ids))
                 RETURNING t.id AS "TicketId", t.user_id AS "UserId", tt.name AS "TypeName"
                 """).ToListAsync(ct);
             if (admitted is [var a])
@@ -62,9 +65,14 @@ public sealed class CheckInDesk(ShowgeoDb db, TicketCodes codes, TimeProvider cl
         var row = await (from t in db.Set<Ticket>().AsNoTracking()
                          join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
                          where t.Code == code
-                         select new { t.EventId, t.Status, t.UsedAt, tt.Name }).SingleOrDefaultAsync(ct);
+                         select new
+                         {
+                             t.EventId, t.Status, t.UsedAt, tt.Name,
+                             RefundRequested = db.Set<Refund>().Any(r => r.OrderId == t.OrderId && r.Status == RefundStatus.Pending && r.UnitIds.Contains(t.Id)),
+                         }).SingleOrDefaultAsync(ct);
         if (row is null) return new(CheckInVerdict.Unknown, code);
         if (row.EventId != eventId) return new(CheckInVerdict.OtherEvent, code);
+        if (row.Status == TicketStatus.Valid && row.RefundRequested) return new(CheckInVerdict.Refunded, code, row.Name);
         return row.Status switch
         {
             TicketStatus.Used => new(CheckInVerdict.AlreadyUsed, code, row.Name, row.UsedAt),

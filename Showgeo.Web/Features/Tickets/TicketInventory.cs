@@ -46,6 +46,13 @@ public sealed class TicketInventory(
         if (types.Select(t => t.Currency).Distinct().Count() > 1)
             return HoldResult.Invalid("Tickets priced in different currencies must be bought in separate orders.");
 
+        // REVIEW: counted before the hold's transaction, so two simultaneous checkouts by one account can pass together;
+        // the limit is about hoarding over minutes, not milliseconds.
+        var unpaid = await db.Set<Order>().ForEvent(eventId)
+            .CountAsync(o => o.UserId == userId && o.Status == OrderStatus.Pending && o.HoldExpiresAt > now, ct);
+        if (unpaid >= options.Value.MaxPendingOrders)
+            return HoldResult.Invalid($"You already have {unpaid} unpaid orders for this event. Pay for one, or wait for its hold to end, before starting another.");
+
         // Fast refusal when the row already shows no room and no lapsed hold could free any: in a flash sale most
         // buyers land here, and skipping the write transaction keeps them off the hot ticket_types row lock.
         // The conditional UPDATE below stays the only thing that grants seats.

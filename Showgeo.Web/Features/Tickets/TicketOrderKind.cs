@@ -39,6 +39,13 @@ public sealed class TicketOrderKind(ShowgeoDb db, TicketCodes codes, TimeProvide
 
     public async Task<bool> FulfilAsync(Order order, IReadOnlyList<OrderLine> lines, bool held, CancellationToken ct)
     {
+        // A payment that lands after the event left sale (ended, cancelled) is refunded, never seated.
+        var onSale = await db.Set<Event>().AnyAsync(e => e.Id == order.ReferenceId && (e.Phase == EventPhase.Pre || e.Phase == EventPhase.Live), ct);
+        if (!onSale)
+        {
+            if (held) await ReleaseAsync([order.Id], ct);
+            return false;
+        }
         if (held)
         {
             foreach (var line in lines)

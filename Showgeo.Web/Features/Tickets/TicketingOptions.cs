@@ -13,6 +13,9 @@ public sealed class TicketingOptions
     /// <summary>Secret for signing ticket codes. Required outside Development/Testing.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>Unpaid orders one account may hold for one event at a time, so nobody can sit on the seats.</summary>
+    public int MaxPendingOrders { get; set; } = 3;
+
     public TimeSpan Hold => TimeSpan.FromMinutes(HoldMinutes);
 
     public void Validate(IHostEnvironment env)
@@ -24,6 +27,8 @@ public sealed class TicketingOptions
         }
         else if (SigningKey.Length < 32)
             throw new RequiredSettingException("Tickets:SigningKey", "must be at least 32 characters.");
+        if (MaxPendingOrders < 1)
+            throw new RequiredSettingException("Tickets:MaxPendingOrders", "must be at least 1.");
         if (HoldMinutes <= 0)
             throw new RequiredSettingException("Tickets:HoldMinutes", "must be greater than zero.");
     }
