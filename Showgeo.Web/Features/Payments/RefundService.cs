@@ -22,8 +22,9 @@ public sealed class RefundService(ShowgeoDb db, OrderKinds kinds, IPaymentProvid
     public async Task<RefundResult> RefundAsync(RefundAsk ask, Guid? byUserId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        Refund refund;
-        string paymentId;
+        Refund refund = null!;
+        string paymentId = "";
+        (List<Refund> Refunds, string PaymentId)? inProgress = null;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var order = await db.LockOrderAsync(ask.OrderId, ct);
@@ -55,30 +56,48 @@ public sealed class RefundService(ShowgeoDb db, OrderKinds kinds, IPaymentProvid
                 (unitIds, amount) = (refundable.Select(u => u.Id).ToArray(), available);
             }
             if (amount <= 0 && unitIds.Length == 0)
-                return pending.Count > 0
-                    ? new(false, "A refund of this order is already in progress; it completes once the payment provider confirms it.", Pending: true)
-                    : new(false, "Nothing is left to refund on this order.");
-            if (order.ProviderPaymentId is null) return new(false, "This order has no payment to refund.");
-
-            refund = new Refund
             {
-                Id = Guid.CreateVersion7(), OrderId = order.Id, UnitIds = unitIds, AmountMinor = Math.Max(amount, 0),
-                Currency = order.Currency, Status = RefundStatus.Pending, Reason = ask.Reason, ByUserId = byUserId, CreatedAt = now,
-            };
-            paymentId = order.ProviderPaymentId;
-            if (refund.AmountMinor == 0)
-            {
-                // Free tickets: nothing to send to the provider, just cancel them.
-                refund.Status = RefundStatus.Succeeded;
-                await ApplyAsync(order, refund, ct);
-                await tx.CommitAsync(ct);
-                return new(true, "Tickets cancelled.");
+                // Everything is already being refunded: ask about those refunds again (same keys) instead of a new one.
+                if (pending.Count == 0 || order.ProviderPaymentId is null) return new(false, "Nothing is left to refund on this order.");
+                inProgress = (await db.Set<Refund>().AsNoTracking().Where(r => r.OrderId == order.Id && r.Status == RefundStatus.Pending)
+                    .OrderBy(r => r.CreatedAt).ToListAsync(ct), order.ProviderPaymentId);
             }
-            db.Add(refund);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            else
+            {
+                if (order.ProviderPaymentId is null) return new(false, "This order has no payment to refund.");
+
+                refund = new Refund
+                {
+                    Id = Guid.CreateVersion7(), OrderId = order.Id, UnitIds = unitIds, AmountMinor = Math.Max(amount, 0),
+                    Currency = order.Currency, Status = RefundStatus.Pending, Reason = ask.Reason, ByUserId = byUserId, CreatedAt = now,
+                };
+                paymentId = order.ProviderPaymentId;
+                if (refund.AmountMinor == 0)
+                {
+                    // Free tickets: nothing to send to the provider, just cancel them.
+                    refund.Status = RefundStatus.Succeeded;
+                    await ApplyAsync(order, refund, ct);
+                    await tx.CommitAsync(ct);
+                    return new(true, "Tickets cancelled.");
+                }
+                db.Add(refund);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
         }
 
+        if (inProgress is var (refunds, payment))
+        {
+            foreach (var earlier in refunds)
+            {
+                var again = await SendAsync(earlier, payment, ct);
+                if (!again.Ok)
+                    return again.Pending
+                        ? new(false, "A refund of this order is already in progress; the payment provider has not confirmed it yet. It completes automatically.", Pending: true)
+                        : again;
+            }
+            return new(true, "The refund in progress is confirmed.");
+        }
         return await SendAsync(refund, paymentId, ct);
     }
 

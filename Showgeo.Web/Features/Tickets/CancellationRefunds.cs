@@ -62,7 +62,7 @@ public sealed class RefundCancelledEventOrders(ShowgeoDb db, RefundService refun
         foreach (var orderId in work)
         {
             var (status, error) = await UnwindAsync(orderId, cancelled.ByUserId, ct);
-            if (status is CancellationRefundStatus.Failed or CancellationRefundStatus.Pending) failed++;
+            if (status == CancellationRefundStatus.Failed) failed++;
             await db.Database.ExecuteSqlAsync($"""
                 UPDATE cancellation_refunds SET status = {status.ToString()}, error = {error}, attempts = attempts + 1, updated_at = {clock.GetUtcNow()}
                 WHERE event_id = {cancelled.EventId} AND order_id = {orderId}
@@ -86,10 +86,8 @@ public sealed class RefundCancelledEventOrders(ShowgeoDb db, RefundService refun
         if (status is OrderStatus.Paid or OrderStatus.PartiallyRefunded)
         {
             var result = await refunds.RefundAsync(new RefundAsk(orderId, Reason: "Event cancelled"), byUserId, ct);
-            // Pending: requested, the provider's answer is outstanding; the next pass finds the order refunded.
-            return result.Ok ? (CancellationRefundStatus.Refunded, null)
-                : result.Pending ? (CancellationRefundStatus.Pending, Trim(result.Message))
-                : (CancellationRefundStatus.Failed, Trim(result.Message));
+            // Not confirmed (the provider's answer is outstanding) is listed like a failure; the next pass asks again.
+            return result.Ok ? (CancellationRefundStatus.Refunded, null) : (CancellationRefundStatus.Failed, Trim(result.Message));
         }
         return status == OrderStatus.Refunded ? (CancellationRefundStatus.Refunded, null) : (CancellationRefundStatus.Released, null);
     }
