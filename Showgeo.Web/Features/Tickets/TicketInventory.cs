@@ -23,7 +23,7 @@ public sealed class TicketInventory(
     public async Task<HoldResult> HoldAsync(EventAccessDecision access, IReadOnlyDictionary<Guid, int> quantities, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // The one access rule, asked again here so that no caller can hold seats for a viewer who may not buy.
+        // Taking EventAccess's decision rather than ids means no caller can hold seats without asking the one access rule.
         if (access.BuyRefusal is { } refusal) return HoldResult.Invalid(refusal.Message);
         if (access.UserId is not { } userId) return HoldResult.Invalid("Sign in to buy tickets.");
         var eventId = access.Event.Id;
