@@ -21,7 +21,11 @@ public sealed class TicketGeoRuleTests(CdnCountryApp app) : IClassFixture<CdnCou
         var outside = await app.UserAsync($"fr-{Guid.NewGuid():N}@example.com");
         using var fromFrance = await app.SignedInAsync(outside);
         fromFrance.Http.DefaultRequestHeaders.Add("CF-IPCountry", "FR");
-        var refused = await fromFrance.CheckoutAsync(a.Event.Id, Qty(a.Type.Id, 2));
+        // The checkout page says so instead of offering the form; a direct POST is refused the same way.
+        var page = await fromFrance.GetAsync($"/checkout/{a.Event.Id}");
+        Assert.Contains("not available in your region", page.Document.QuerySelector("[data-testid=ticket-refusal]")?.TextContent);
+        Assert.Null(page.Document.QuerySelector("#ticket-form"));
+        var refused = await fromFrance.PostAsync($"/checkout/{a.Event.Id}", page.Document, Qty(a.Type.Id, 2));
         Assert.False(refused.IsRedirect());
         Assert.Contains("not available in your region", await refused.Content.ReadAsStringAsync());
 

@@ -10,27 +10,32 @@ using Showgeo.Web.Infrastructure;
 namespace Showgeo.Web.Features.Events;
 
 /// <summary>
-/// The public event page. Visibility: drafts exist only for the entity's team (404 for everyone else); unlisted
-/// events open by link; followers-only events show their content to followers and the team, and a follow hint to others.
+/// The public event page and its RSVP handlers. Who sees what and who may RSVP or buy is decided by
+/// <see cref="EventAccess"/>; this page only renders the decision (404 when the event is hidden from the viewer).
 /// </summary>
-public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps, ViewerCountry viewerCountry, TicketQueries tickets) : PageModel
+public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rsvps, TicketQueries tickets) : PageModel
 {
-    public Event Event { get; private set; } = null!;
-    public string EntityName { get; private set; } = "";
-    public string EntitySlug { get; private set; } = "";
+    public EventAccessDecision Access { get; private set; } = null!;
+    public Event Event => Access.Event;
+    public string EntityName => Event.Entity!.Name;
+    public string EntitySlug => Event.Entity!.Slug;
     public string? TourName { get; private set; }
     public string? TourSlug { get; private set; }
-    public bool IsMember { get; private set; }
+    public bool IsMember => Access.IsTeam;
     /// <summary>A followers-only event seen by someone who does not follow the entity: only the hint is shown.</summary>
-    public bool FollowersOnly { get; private set; }
+    public bool FollowersOnly => Access.Page == EventPageAccess.FollowHint;
     public RsvpCounts Counts { get; private set; } = new(0, 0);
     public RsvpStatus? MyRsvp { get; private set; }
     public string? RsvpMessage { get; private set; }
-    public bool RegionBlocked { get; private set; }
-    /// <summary>The ticket section; null when the event sells no tickets (or is a draft).</summary>
+    public bool RegionBlocked => Access.RegionBlocked;
+    /// <summary>The ticket section; null when the event sells no tickets.</summary>
     public TicketFormView? Tickets { get; private set; }
-    public bool SignedIn => EntityAccess.UserId(User) is not null;
-    public bool RsvpOpen => Event.IsFree && Event.Phase is EventPhase.Pre or EventPhase.Live;
+    public bool SignedIn => Access.SignedIn;
+    /// <summary>
+    /// The RSVP box is shown: this viewer may RSVP, or could once signed in, or is refused only by the geo rule (the
+    /// box then says so). Any other refusal (no RSVPs, closed, suspended, followers only) hides it.
+    /// </summary>
+    public bool RsvpOpen => Access.RsvpRefusal is null or { Kind: EventRefusalKind.SignInRequired } or { Message: ViewerCountry.NotAvailableMessage };
 
     public async Task<IActionResult> OnGetAsync(string slug, CancellationToken ct) =>
         await LoadAsync(slug, ct) ? Page() : NotFound();
@@ -39,7 +44,7 @@ public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps,
     {
         if (!await LoadAsync(slug, ct)) return NotFound();
         if (EntityAccess.UserId(User) is not { } userId) return Challenge();
-        if (RefusalReason() is { } reason) return Refuse(reason);
+        if (Access.RsvpRefusal is { } refusal) return Refuse(refusal.Message);
         if (!Enum.IsDefined(status)) return Refuse("Choose Going or Interested.");
         await rsvps.SetAsync(Event.Id, userId, status, ct);
         return await AfterChangeAsync(userId, ct);
@@ -49,19 +54,10 @@ public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps,
     {
         if (!await LoadAsync(slug, ct)) return NotFound();
         if (EntityAccess.UserId(User) is not { } userId) return Challenge();
-        if (FollowersOnly) return Refuse("This event is for followers only.");
-        // Withdrawing is always allowed, even where a new RSVP would be refused.
+        if (!Access.CanSeePage) return Refuse(EventAccess.FollowersOnlyMessage);
+        // Withdrawing is always allowed to a viewer who sees the event, even where a new RSVP would be refused.
         await rsvps.RemoveAsync(Event.Id, userId, ct);
         return await AfterChangeAsync(userId, ct);
-    }
-
-    private string? RefusalReason()
-    {
-        if (FollowersOnly) return "This event is for followers only.";
-        if (!Event.IsFree) return "This event uses tickets, not RSVPs.";
-        if (!RsvpOpen) return "RSVPs are closed for this event.";
-        if (RegionBlocked) return ViewerCountry.NotAvailableMessage;
-        return null;
     }
 
     private IActionResult Refuse(string message)
@@ -80,37 +76,21 @@ public sealed class DetailsModel(ShowgeoDb db, EntityAccess access, Rsvps rsvps,
 
     private async Task<bool> LoadAsync(string slug, CancellationToken ct)
     {
-        var found = await db.Set<Event>().AsNoTracking()
-            .Where(e => e.Slug == slug && e.Entity!.SuspendedAt == null)
-            .Select(e => new
-            {
-                Event = e, e.Entity!.Name, e.Entity.Slug,
-                Tour = db.Set<Tour>().Where(t => t.Id == e.TourId).Select(t => new { t.Name, t.Slug }).FirstOrDefault(),
-            })
-            .SingleOrDefaultAsync(ct);
-        if (found is null) return false;
-        (Event, EntityName, EntitySlug, TourName, TourSlug) = (found.Event, found.Name, found.Slug, found.Tour?.Name, found.Tour?.Slug);
+        if (await eventAccess.BySlugAsync(slug, User, ct) is not { Page: not EventPageAccess.Hidden } access) return false;
+        Access = access;
+        if (!Access.CanSeePage) return true;
 
-        IsMember = await access.RoleAsync(Event.EntityId, User, ct) is not null;
-        if (Event.Phase == EventPhase.Draft && !IsMember) return false;
-        var userId = EntityAccess.UserId(User);
-        if (Event.Visibility == EventVisibility.Followers && !IsMember)
-            FollowersOnly = userId is not { } uid ||
-                !await db.Set<Follow.Follow>().AnyAsync(f => f.UserId == uid && f.EntityId == Event.EntityId, ct);
-        if (FollowersOnly) return true;
-
-        RegionBlocked = !viewerCountry.AllowsCurrentViewer(Event);
+        if (Event.TourId is { } tourId &&
+            await db.Set<Tour>().AsNoTracking().Where(t => t.Id == tourId).Select(t => new { t.Name, t.Slug }).SingleOrDefaultAsync(ct) is { } tour)
+            (TourName, TourSlug) = (tour.Name, tour.Slug);
         if (Event.IsFree)
         {
             Counts = await rsvps.CountsAsync(Event.Id, ct);
-            if (userId is { } me) MyRsvp = await rsvps.MineAsync(Event.Id, me, ct);
+            if (EntityAccess.UserId(User) is { } me) MyRsvp = await rsvps.MineAsync(Event.Id, me, ct);
         }
         // Only the whole page shows the ticket section; an htmx fragment (the RSVP box) does not.
-        if (!Request.WantsFragment() && await tickets.FormAsync(Event.Id, ct) is { Types.Count: > 0 } form)
-        {
-            form.SignedIn = SignedIn;
+        if (!Request.WantsFragment() && await tickets.FormAsync(Access, ct) is { Types.Count: > 0 } form)
             Tickets = form;
-        }
         return true;
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Showgeo.Web.Features.Events;
 
-/// <summary>Wires the Events feature: geo options, lifecycle, editor, RSVPs and the event gate.</summary>
+/// <summary>Wires the Events feature: geo options, lifecycle, editor, RSVPs, the event access rule and the event gate.</summary>
 public static class EventsSetup
 {
     public static WebApplicationBuilder AddShowgeoEvents(this WebApplicationBuilder builder)
@@ -10,6 +10,7 @@ public static class EventsSetup
         builder.Services.AddHttpContextAccessor();
         builder.Services.Configure<GeoOptions>(builder.Configuration.GetSection(GeoOptions.Section));
         builder.Services.AddScoped<ViewerCountry>();
+        builder.Services.AddScoped<EventAccess>();
         builder.Services.AddScoped<EventLifecycle>();
         builder.Services.AddScoped<EventEditor>();
         builder.Services.AddScoped<ManagedEventGate>();

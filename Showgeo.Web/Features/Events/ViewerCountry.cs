@@ -41,9 +41,8 @@ public sealed class ViewerCountry(IHttpContextAccessor http, IOptions<GeoOptions
         }
     }
 
-    public bool AllowsCurrentViewer(Event e) => IsAllowed(e, Current);
-
-    public static bool IsAllowed(Event e, string? country) => IsAllowed(e.AllowedCountries, country);
+    /// <summary>The geo rule for the current request. Pages do not call this themselves: <see cref="EventAccess"/> does.</summary>
+    public bool AllowsCurrentViewer(Event e) => IsAllowed(e.AllowedCountries, Current);
 
     public static bool IsAllowed(IReadOnlyCollection<string> allowedCountries, string? country) =>
         allowedCountries.Count == 0 || (country is not null && allowedCountries.Contains(country, StringComparer.OrdinalIgnoreCase));

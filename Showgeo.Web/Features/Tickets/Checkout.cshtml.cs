@@ -2,39 +2,50 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Events;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Tickets;
 
-/// <summary>Places a hold for the chosen tickets and sends the fan to pay. Prices come from the database, never the form.</summary>
+/// <summary>
+/// Places a hold for the chosen tickets and sends the fan to pay. Prices come from the database, never the form. Who
+/// may buy is <see cref="EventAccess"/>'s answer: hidden events are 404, followers-only events answer 403 to others
+/// with the message only, and any other refusal comes back as the ticket section carrying it, with nothing written.
+/// </summary>
 [Authorize]
-public sealed class CheckoutModel(TicketQueries queries, TicketInventory inventory) : PageModel
+public sealed class CheckoutModel(EventAccess eventAccess, TicketQueries queries, TicketInventory inventory) : PageModel
 {
     [BindProperty]
     public Dictionary<Guid, int> Quantities { get; set; } = [];
 
-    public TicketFormView Form { get; private set; } = null!;
+    public TicketFormView? Form { get; private set; }
+    /// <summary>Set when the viewer may not see the event's details: the page shows only this.</summary>
+    public string? Refusal { get; private set; }
+    public string EventTitle { get; private set; } = "";
 
     public async Task<IActionResult> OnGetAsync(Guid eventId, CancellationToken ct)
     {
-        if (await queries.FormAsync(eventId, ct) is not { } form) return NotFound();
-        Form = form;
-        Form.SignedIn = true;
+        if (await eventAccess.ByIdAsync(eventId, User, ct) is not { } access) return NotFound();
+        if (Unseen(access) is { } unseen) return unseen;
+        Form = await queries.FormAsync(access, ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(Guid eventId, CancellationToken ct)
     {
+        if (await eventAccess.ByIdAsync(eventId, User, ct) is not { } access) return NotFound();
+        if (Unseen(access) is { } unseen) return unseen;
+        if (!access.CanBuy) return await ProblemAsync(access, null, false, ct);
         if (!ModelState.IsValid)
-            return await ProblemAsync(eventId, "Quantities must be whole numbers between 0 and the per-order limit.", false, ct);
+            return await ProblemAsync(access, "Quantities must be whole numbers between 0 and the per-order limit.", false, ct);
 
         // The hold goes first: in a flash sale the fast path (seats taken, off to pay) should touch the database least.
-        var held = await inventory.HoldAsync(EntityAccess.UserId(User)!.Value, eventId, Quantities, ct);
-        if (held.Order is null) return await ProblemAsync(eventId, held.Error!, held.SoldOut, ct);
+        var held = await inventory.HoldAsync(access, Quantities, ct);
+        if (held.Order is null) return await ProblemAsync(access, held.Error!, held.SoldOut, ct);
 
         var baseUrl = $"{Request.Scheme}://{Request.Host}";
         var (start, error) = await inventory.StartPaymentAsync(held.Order, baseUrl, User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value, ct);
-        if (start is null) return await ProblemAsync(eventId, error!, false, ct);
+        if (start is null) return await ProblemAsync(access, error!, false, ct);
         if (Request.IsHtmx())
         {
             // htmx cannot follow a redirect to another origin (Stripe); ask it to navigate the whole page instead.
@@ -44,11 +55,20 @@ public sealed class CheckoutModel(TicketQueries queries, TicketInventory invento
         return Redirect(start.RedirectUrl);
     }
 
-    private async Task<IActionResult> ProblemAsync(Guid eventId, string message, bool soldOut, CancellationToken ct)
+    /// <summary>404 for an event hidden from the viewer, 403 with the message for one whose details they may not see.</summary>
+    private IActionResult? Unseen(EventAccessDecision access)
     {
-        if (await queries.FormAsync(eventId, ct) is not { } form) return NotFound();
-        Form = form;
-        Form.SignedIn = true;
+        if (access.Page == EventPageAccess.Hidden) return NotFound();
+        if (access.CanSeePage) return null;
+        EventTitle = access.Event.Title;
+        Refusal = access.BuyRefusal?.Message ?? EventAccess.FollowersOnlyMessage;
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Page();
+    }
+
+    private async Task<IActionResult> ProblemAsync(EventAccessDecision access, string? message, bool soldOut, CancellationToken ct)
+    {
+        Form = await queries.FormAsync(access, ct);
         Form.Quantities = Quantities;
         Form.Error = message;
         Form.SoldOut = soldOut;

@@ -17,17 +17,16 @@ public sealed record HoldResult(Order? Order, string? Error, bool SoldOut = fals
 /// same transaction as the order, so concurrent buyers can never take more than the capacity.
 /// </summary>
 public sealed class TicketInventory(
-    ShowgeoDb db, PaymentCheckout checkout, OrderFulfilment fulfilment, IOptions<TicketingOptions> options, TimeProvider clock,
-    ViewerCountry viewerCountry)
+    ShowgeoDb db, PaymentCheckout checkout, OrderFulfilment fulfilment, IOptions<TicketingOptions> options, TimeProvider clock)
 {
-    public async Task<HoldResult> HoldAsync(Guid userId, Guid eventId, IReadOnlyDictionary<Guid, int> quantities, CancellationToken ct)
+    /// <summary>Holds seats for the viewer <paramref name="access"/> was decided for; refused unless that decision lets them buy.</summary>
+    public async Task<HoldResult> HoldAsync(EventAccessDecision access, IReadOnlyDictionary<Guid, int> quantities, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId)
-            .Select(e => new { e.Phase, e.AllowedCountries }).SingleOrDefaultAsync(ct);
-        if (ev is null) return HoldResult.Invalid("This event does not exist.");
-        if (ev.Phase is not (EventPhase.Pre or EventPhase.Live)) return HoldResult.Invalid("Tickets for this event are not on sale.");
-        if (!ViewerCountry.IsAllowed(ev.AllowedCountries, viewerCountry.Current)) return HoldResult.Invalid(ViewerCountry.NotAvailableMessage);
+        // Taking EventAccess's decision rather than ids means no caller can hold seats without asking the one access rule.
+        if (access.BuyRefusal is { } refusal) return HoldResult.Invalid(refusal.Message);
+        if (access.UserId is not { } userId) return HoldResult.Invalid("Sign in to buy tickets.");
+        var eventId = access.Event.Id;
 
         var wanted = quantities.Where(q => q.Value != 0).ToDictionary();
         if (wanted.Count == 0) return HoldResult.Invalid("Choose how many tickets you want.");

@@ -19,14 +19,14 @@ public sealed class TicketFormView
     public Guid EventId { get; init; }
     public string EventTitle { get; init; } = "";
     public string EventSlug { get; init; } = "";
-    public EventPhase Phase { get; init; }
     public DateTimeOffset Now { get; init; }
     public List<TicketTypeRow> Types { get; init; } = [];
-    public bool SignedIn { get; set; }
+    public bool SignedIn { get; init; }
+    /// <summary>Why this viewer may not buy (from <see cref="EventAccess"/>), shown instead of the form; null when they may.</summary>
+    public string? Refusal { get; init; }
     public Dictionary<Guid, int> Quantities { get; set; } = [];
     public string? Error { get; set; }
     public bool SoldOut { get; set; }
-    public bool OnSale => Phase is EventPhase.Pre or EventPhase.Live;
 }
 
 public sealed record WalletTicket(Guid Id, Guid OrderId, string EventTitle, string EventSlug, DateTimeOffset StartsAt, string TypeName,
@@ -37,17 +37,17 @@ public sealed record OrderSummary(Guid Id, string EventTitle, OrderStatus Status
 /// <summary>The reads the ticket pages share, each projected to what the page shows.</summary>
 public sealed class TicketQueries(ShowgeoDb db, TimeProvider clock)
 {
-    public async Task<TicketFormView?> FormAsync(Guid eventId, CancellationToken ct)
+    /// <summary>
+    /// The ticket section for a viewer who sees the event in full, as <paramref name="access"/> decided: the form, or the
+    /// refusal instead of it (a viewer who only has to sign in sees the prices and a sign-in link).
+    /// </summary>
+    public async Task<TicketFormView> FormAsync(EventAccessDecision access, CancellationToken ct) => new()
     {
-        var ev = await db.Set<Event>().AsNoTracking().Where(e => e.Id == eventId && e.Phase != EventPhase.Draft)
-            .Select(e => new { e.Title, e.Slug, e.Phase }).SingleOrDefaultAsync(ct);
-        if (ev is null) return null;
-        return new TicketFormView
-        {
-            EventId = eventId, EventTitle = ev.Title, EventSlug = ev.Slug, Phase = ev.Phase, Now = clock.GetUtcNow(),
-            Types = await TypesAsync(eventId, ct),
-        };
-    }
+        EventId = access.Event.Id, EventTitle = access.Event.Title, EventSlug = access.Event.Slug, Now = clock.GetUtcNow(),
+        Types = await TypesAsync(access.Event.Id, ct),
+        SignedIn = access.SignedIn,
+        Refusal = access.BuyRefusal is { Kind: not EventRefusalKind.SignInRequired } refusal ? refusal.Message : null,
+    };
 
     public Task<List<TicketTypeRow>> TypesAsync(Guid eventId, CancellationToken ct) =>
         db.Set<TicketType>().AsNoTracking().Where(t => t.EventId == eventId).OrderBy(t => t.PriceMinor).ThenBy(t => t.Name)
