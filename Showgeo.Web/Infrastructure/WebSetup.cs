@@ -38,6 +38,7 @@ public static class WebSetup
 
     public static WebApplication UseShowgeoPipeline(this WebApplication app)
     {
+        app.UseShowgeoSecurityHeaders();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
