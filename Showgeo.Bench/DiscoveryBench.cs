@@ -169,6 +169,8 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
             builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
             builder.UseSetting("Demo:Seed", "false");
             builder.UseSetting("Tickets:SigningKey", "discovery-benchmark-signing-key-0123456789");
+            // Production without Stripe keys refuses to start unless simulated payments are allowed explicitly.
+            builder.UseSetting("Payments:AllowTestPayments", "true");
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
         }

@@ -146,6 +146,8 @@ public sealed class OutboxBench(OutboxBench.Options options)
             builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
             builder.UseSetting("Demo:Seed", "false");
             builder.UseSetting("Tickets:SigningKey", "outbox-benchmark-signing-key-0123456789");
+            // Production without Stripe keys refuses to start unless simulated payments are allowed explicitly.
+            builder.UseSetting("Payments:AllowTestPayments", "true");
             builder.UseSetting("Outbox:Concurrency", options.Concurrency.ToString());
             builder.UseSetting("Outbox:BatchSize", options.BatchSize.ToString());
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Npgsql;
+using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
@@ -43,16 +44,24 @@ public sealed class RenderBlueprint
 
 /// <summary>
 /// The app started the way the Blueprint starts it: the environment it names, DATABASE_URL as a postgresql:// URL
-/// (not a keyword string), generated values filled with random base64, and every `sync: false` secret left unset.
+/// (not a keyword string), generated values filled with random base64, and every `sync: false` secret left unset
+/// except the Stripe pair, which Production requires (the operator types test-mode keys; nothing here calls Stripe).
 /// </summary>
-public sealed class BlueprintApp : ShowgeoApp
+public class BlueprintApp : ShowgeoApp
 {
     private readonly RenderBlueprint _blueprint = RenderBlueprint.Load();
 
     protected override string EnvironmentName => RenderBlueprint.Text(_blueprint.Env("ASPNETCORE_ENVIRONMENT"), "value")!;
 
+    protected virtual bool OperatorTypesStripeKeys => true;
+
     protected override Task ConfigureAsync(IDictionary<string, string?> settings)
     {
+        if (OperatorTypesStripeKeys)
+        {
+            settings["Stripe:SecretKey"] = "sk_test_blueprint";
+            settings["Stripe:WebhookSecret"] = "whsec_blueprint";
+        }
         var local = new NpgsqlConnectionStringBuilder(ConnectionString);
         settings.Remove("ConnectionStrings:Showgeo");
         foreach (var env in _blueprint.EnvVars)
@@ -167,6 +176,36 @@ public sealed class RenderBlueprintTests(BlueprintApp app) : IClassFixture<Bluep
         using var response = await client.Http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Blueprint_deploy_without_stripe_secrets_refuses_to_start_naming_them()
+    {
+        var app = new BlueprintAppWithoutStripe();
+
+        var ex = await Record.ExceptionAsync(app.InitializeAsync);
+        await app.DisposeAsync();
+
+        while (ex is not null and not RequiredSettingException && ex.InnerException is not null) ex = ex.InnerException;
+        var setting = Assert.IsType<RequiredSettingException>(ex);
+        Assert.Equal("Stripe:SecretKey", setting.Setting);
+        Assert.Contains("Stripe:WebhookSecret", setting.Message);
+        Assert.Contains("Payments:AllowTestPayments=true", setting.Message);
+    }
+
+    [Fact]
+    public async Task Production_app_with_stripe_shows_no_simulated_payments_banner()
+    {
+        using var client = app.CreateClient();
+
+        var home = await client.GetAsync("/");
+
+        Assert.Null(home.Document.QuerySelector("[data-testid=test-payments-banner]"));
+    }
+
+    private sealed class BlueprintAppWithoutStripe : BlueprintApp
+    {
+        protected override bool OperatorTypesStripeKeys => false;
     }
 
     [Fact]

@@ -127,7 +127,7 @@ public sealed class StripePaymentProvider(StripeCheckoutClient client) : IPaymen
 /// <summary>The embedded default: the fan pays on the app's own clearly-labelled test page; refunds happen at once.</summary>
 public sealed class LocalPaymentProvider : IPaymentProvider
 {
-    public string Name => "local";
+    public string Name => PaymentMode.TestProvider;
 
     public TimeSpan HoldDuration(TimeSpan configured) => configured;
 

@@ -10,11 +10,18 @@ public sealed record TicketCheckedIn(Guid TicketId, Guid EventId, Guid UserId) :
 
 public enum CheckInVerdict { Valid, AlreadyUsed, Refunded, Unknown, OtherEvent }
 
-public sealed record CheckInResult(CheckInVerdict Verdict, string Code, string? TypeName = null, DateTimeOffset? UsedAt = null)
+/// <param name="TestPurchase">The ticket's order was paid on the test-payment page: the door should know no money was taken.</param>
+public sealed record CheckInResult(CheckInVerdict Verdict, string Code, string? TypeName = null, DateTimeOffset? UsedAt = null,
+    bool TestPurchase = false)
 {
+    public const string TestPurchaseNote = "TEST purchase: paid with a simulated payment, no money was taken.";
+
     public string Headline => HeadlineOf(Verdict);
 
-    public string Detail => Verdict switch
+    // Part of the detail line, so a plain form's flash carries it over the redirect too.
+    public string Detail => TestPurchase && Verdict != CheckInVerdict.OtherEvent ? $"{Line} {TestPurchaseNote}" : Line;
+
+    private string Line => Verdict switch
     {
         CheckInVerdict.Valid => $"{TypeName} — admitted, now marked used.",
         CheckInVerdict.AlreadyUsed => $"{TypeName} — already used at {UsedAt:HH:mm:ss} UTC on {UsedAt:d MMM}.",
@@ -48,38 +55,41 @@ public sealed class CheckInDesk(ShowgeoDb db, TicketCodes codes, TimeProvider cl
         {
             var admitted = await db.Database.SqlQuery<Admitted>($"""
                 UPDATE tickets t SET status = 'Used', used_at = {now}
-                FROM ticket_types tt
+                FROM ticket_types tt, orders o
                 WHERE t.code = {code} AND t.event_id = {eventId} AND t.status = 'Valid' AND tt.id = t.ticket_type_id
+                  AND o.id = t.order_id
                   -- A ticket stops admitting as soon as its refund is requested, not when the provider confirms it.
                   AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = t.order_id AND r.status = 'Pending' AND t.id = ANY (r.unit_ids))
-                RETURNING t.id AS "TicketId", t.user_id AS "UserId", tt.name AS "TypeName"
+                RETURNING t.id AS "TicketId", t.user_id AS "UserId", tt.name AS "TypeName",
+                          o.provider = {PaymentMode.TestProvider} AS "TestPurchase"
                 """).ToListAsync(ct);
             if (admitted is [var a])
             {
                 await db.PublishAsync(new TicketCheckedIn(a.TicketId, eventId, a.UserId), now, ct);
                 await tx.CommitAsync(ct);
-                return new(CheckInVerdict.Valid, code, a.TypeName, now);
+                return new(CheckInVerdict.Valid, code, a.TypeName, now, a.TestPurchase);
             }
         }
 
         var row = await (from t in db.Set<Ticket>().AsNoTracking()
                          join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
+                         join o in db.Set<Order>() on t.OrderId equals o.Id
                          where t.Code == code
                          select new
                          {
-                             t.EventId, t.Status, t.UsedAt, tt.Name,
+                             t.EventId, t.Status, t.UsedAt, tt.Name, o.Provider,
                              RefundRequested = db.Set<Refund>().Any(r => r.OrderId == t.OrderId && r.Status == RefundStatus.Pending && r.UnitIds.Contains(t.Id)),
                          }).SingleOrDefaultAsync(ct);
         if (row is null) return new(CheckInVerdict.Unknown, code);
         if (row.EventId != eventId) return new(CheckInVerdict.OtherEvent, code);
-        if (row.Status == TicketStatus.Valid && row.RefundRequested) return new(CheckInVerdict.Refunded, code, row.Name);
+        if (row.Status == TicketStatus.Valid && row.RefundRequested) return new(CheckInVerdict.Refunded, code, row.Name, TestPurchase: PaymentMode.IsTest(row.Provider));
         return row.Status switch
         {
-            TicketStatus.Used => new(CheckInVerdict.AlreadyUsed, code, row.Name, row.UsedAt),
-            TicketStatus.Refunded => new(CheckInVerdict.Refunded, code, row.Name),
+            TicketStatus.Used => new(CheckInVerdict.AlreadyUsed, code, row.Name, row.UsedAt, PaymentMode.IsTest(row.Provider)),
+            TicketStatus.Refunded => new(CheckInVerdict.Refunded, code, row.Name, TestPurchase: PaymentMode.IsTest(row.Provider)),
             _ => new(CheckInVerdict.Unknown, code),
         };
     }
 
-    private sealed record Admitted(Guid TicketId, Guid UserId, string TypeName);
+    private sealed record Admitted(Guid TicketId, Guid UserId, string TypeName, bool TestPurchase);
 }

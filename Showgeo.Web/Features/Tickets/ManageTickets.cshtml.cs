@@ -18,6 +18,10 @@ public sealed record ManagedTicket(Guid Id, Guid OrderId, string TypeName, Ticke
 [Authorize]
 public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
 {
+    public const int OrdersPerPage = 50;
+    public const int SearchMaxLength = 100;
+    private const int MaxPage = 100_000;
+
     // REVIEW: a short list of currencies Stripe settles in; extend when an entity needs another.
     private static readonly HashSet<string> Currencies = ["EUR", "USD", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "JPY", "BRL", "MXN", "ZAR", "GHS", "NGN", "KES", "INR", "SGD", "HKD"];
 
@@ -37,6 +41,11 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
     public ManagedEvent Event { get; private set; } = null!;
     public List<TicketTypeRow> Types { get; private set; } = [];
     public List<ManagedOrder> Orders { get; private set; } = [];
+    /// <summary>The orders list's page (1-based) and search; GETs read them from the query, POSTs from the form's
+    /// hidden fields, so a refund returns to the page and search it was made from.</summary>
+    public int OrdersPage { get; private set; } = 1;
+    public string? Search { get; private set; }
+    public bool HasNextOrders { get; private set; }
     public Dictionary<Guid, List<ManagedTicket>> TicketsByOrder { get; private set; } = [];
     public string? Message { get; private set; }
     /// <summary>Set once the event is cancelled: how far the background refunds have got.</summary>
@@ -45,6 +54,9 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
     public async Task<IActionResult> OnGetAsync(string slug, Guid eventId, CancellationToken ct)
     {
         if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
+        if (QueryPaging.Parse(Request.Query["page"], MaxPage) is not { } page) return BadRequest();
+        OrdersPage = page;
+        Search = NormaliseSearch(Request.Query["q"]);
         // Shown inside the panel, as the htmx path shows it, rather than at the top of the page.
         Message = Flash.Take(TempData);
         await LoadAsync(ct);
@@ -133,7 +145,25 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
     {
         Message = message;
         if (Request.WantsFragment()) await LoadAsync(ct);
-        return this.FragmentOrRedirect("_TicketAdmin", Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!, message);
+        return this.FragmentOrRedirect("_TicketAdmin", OrdersUrl(OrdersPage), message);
+    }
+
+    /// <summary>This page showing the orders list at <paramref name="page"/>, keeping the search.</summary>
+    public string OrdersUrl(int page)
+    {
+        var query = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder();
+        if (Search is not null) query.Add("q", Search);
+        // "page" is also a Razor Pages route value, so it cannot go through Url.Page's values.
+        if (page > 1) query.Add("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return PageUrl + query.ToQueryString();
+    }
+
+    public string PageUrl => Url.Page("/Tickets/ManageTickets", new { slug = Event.EntitySlug, eventId = Event.Id })!;
+
+    private static string? NormaliseSearch(string? raw)
+    {
+        var q = raw?.Trim();
+        return string.IsNullOrEmpty(q) ? null : q.Length <= SearchMaxLength ? q : q[..SearchMaxLength];
     }
 
     private async Task<IActionResult> RenderAsync(CancellationToken ct)
@@ -146,12 +176,20 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
     {
         Types = await queries.TypesAsync(Event.Id, ct);
         Cancellation = await CancellationProgress.ForEventAsync(db, Event.Id, ct);
-        Orders = await (from o in db.Set<Order>().AsNoTracking()
-                        join u in db.Set<AppUser>() on o.UserId equals u.Id
-                        where o.Kind == TicketOrderKind.Name && o.ReferenceId == Event.Id && o.Status != OrderStatus.Expired && o.Status != OrderStatus.Failed && o.Status != OrderStatus.Cancelled
-                        orderby o.CreatedAt descending
-                        select new ManagedOrder(o.Id, u.Email ?? "", o.Status, o.TotalMinor, o.RefundedMinor, o.Currency, o.CreatedAt))
-            .Take(200).ToListAsync(ct);
+        var orders = from o in db.Set<Order>().AsNoTracking().ForEvent(Event.Id)
+                     join u in db.Set<AppUser>() on o.UserId equals u.Id
+                     where o.Status != OrderStatus.Expired && o.Status != OrderStatus.Failed && o.Status != OrderStatus.Cancelled
+                     select new { o, Email = u.Email ?? "" };
+        if (Search?.ToLowerInvariant() is { } term)
+            orders = orders.Where(x => x.Email.ToLower().Contains(term) || x.o.Id.ToString().StartsWith(term));
+        // Id breaks ties so a page never repeats or skips an order placed in the same instant; one row more than a
+        // page tells whether there is a next one without counting.
+        var rows = await orders.OrderByDescending(x => x.o.CreatedAt).ThenByDescending(x => x.o.Id)
+            .Skip((OrdersPage - 1) * OrdersPerPage).Take(OrdersPerPage + 1)
+            .Select(x => new ManagedOrder(x.o.Id, x.Email, x.o.Status, x.o.TotalMinor, x.o.RefundedMinor, x.o.Currency, x.o.CreatedAt))
+            .ToListAsync(ct);
+        HasNextOrders = rows.Count > OrdersPerPage;
+        Orders = rows.Take(OrdersPerPage).ToList();
         var ids = Orders.Select(o => o.Id).ToArray();
         TicketsByOrder = (await (from t in db.Set<Ticket>().AsNoTracking()
                                  join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
@@ -166,6 +204,12 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
         var (ev, denied) = await gate.CheckAsync(slug, eventId, User, EntityPermission.ManageMoney, ct);
         if (denied is not null) return denied;
         Event = ev!;
+        if (Request.HasFormContentType)
+        {
+            var form = await Request.ReadFormAsync(ct);
+            OrdersPage = QueryPaging.Parse(form["ordersPage"], MaxPage) ?? 1;
+            Search = NormaliseSearch(form["q"]);
+        }
         return null;
     }
 }

@@ -30,7 +30,7 @@ public sealed class TicketFormView
 }
 
 public sealed record WalletTicket(Guid Id, Guid OrderId, string EventTitle, string EventSlug, DateTimeOffset StartsAt, string TypeName,
-    string Code, TicketStatus Status, DateTimeOffset? UsedAt);
+    string Code, TicketStatus Status, DateTimeOffset? UsedAt, bool TestPurchase);
 
 public sealed record OrderSummary(Guid Id, string EventTitle, OrderStatus Status, long TotalMinor, long RefundedMinor, string Currency, DateTimeOffset CreatedAt);
 
@@ -58,9 +58,11 @@ public sealed class TicketQueries(ShowgeoDb db, TimeProvider clock)
         (from t in db.Set<Ticket>().AsNoTracking()
          join e in db.Set<Event>() on t.EventId equals e.Id
          join tt in db.Set<TicketType>() on t.TicketTypeId equals tt.Id
+         join o in db.Set<Order>() on t.OrderId equals o.Id
          where t.UserId == userId
          orderby e.StartsAt, t.CreatedAt
-         select new WalletTicket(t.Id, t.OrderId, e.Title, e.Slug, e.StartsAt, tt.Name, t.Code, t.Status, t.UsedAt))
+         select new WalletTicket(t.Id, t.OrderId, e.Title, e.Slug, e.StartsAt, tt.Name, t.Code, t.Status, t.UsedAt,
+             o.Provider == PaymentMode.TestProvider))
         .Take(500).ToListAsync(ct);
 
     public Task<List<OrderSummary>> OrdersAsync(Guid userId, CancellationToken ct) =>

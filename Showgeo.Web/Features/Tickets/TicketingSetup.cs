@@ -20,6 +20,7 @@ public static class TicketingSetup
         builder.Services.AddScoped<TicketInventory>();
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<CheckInDesk>();
+        builder.Services.AddScoped<IEventMoneyCheck, TicketMoneyCheck>();
         builder.Services.AddDomainEventHandler<EventCancelled, RefundCancelledEventOrders>();
         return builder;
     }
