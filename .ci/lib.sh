@@ -50,6 +50,8 @@ ensure_postgres() {
   if ! $AS_POSTGRES psql -p "$PG_PORT" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'" | grep -q 1; then
     $AS_POSTGRES psql -p "$PG_PORT" -qc "CREATE ROLE \"$PG_USER\" LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
   fi
+  # DROP DATABASE … WITH (FORCE) must be able to end an autovacuum worker that happens to be in a test database.
+  $AS_POSTGRES psql -p "$PG_PORT" -qc "GRANT pg_signal_backend TO \"$PG_USER\"" >/dev/null
   export PG_PORT
 }
 

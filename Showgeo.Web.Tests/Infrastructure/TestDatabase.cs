@@ -57,7 +57,19 @@ public static class TestDatabase
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database!;
         await using (var conn = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(conn);
-        await ExecAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 5)
+            {
+                // An autovacuum worker in the database cannot be ended without pg_signal_backend; it finishes soon.
+                await Task.Delay(500 * attempt);
+            }
+        }
     }
 
     private static async Task<string> CreateTemplateAsync()
