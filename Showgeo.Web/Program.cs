@@ -11,6 +11,7 @@ using Showgeo.Web.Infrastructure.Outbox;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddShowgeoTelemetry();
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();

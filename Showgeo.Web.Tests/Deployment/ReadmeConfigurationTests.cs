@@ -23,7 +23,9 @@ public sealed partial class ReadmeConfigurationTests
             .SelectMany(x => x.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.SetMethod is { IsPublic: true })
                 .Select(p => $"{x.Section!.GetRawConstantValue()}:{p.Name}"));
-        return bound.Append($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}").Append("DATABASE_URL").Distinct();
+        return bound.Append($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}").Append("DATABASE_URL")
+            // Read by name rather than through an options class: the standard OpenTelemetry variable.
+            .Append("OTEL_EXPORTER_OTLP_ENDPOINT").Distinct();
     }
 
     private static IEnumerable<string> SettingsInTheReadme()
