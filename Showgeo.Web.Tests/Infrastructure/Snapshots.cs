@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Data;
+using Showgeo.Web.Features.Admin;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Tours;
@@ -20,6 +22,9 @@ public static class Snapshots
         var tours = await db.Set<Tour>().AsNoTracking().OrderBy(t => t.Id)
             .Select(t => $"{t.Id}|{t.Slug}|{t.Name}|{t.Description}").ToListAsync();
         var events = await db.Set<Event>().AsNoTracking().OrderBy(e => e.Id).Select(e => $"{e.Id}|{e.TourId}").ToListAsync();
-        return string.Join("\n", entities.Concat(members).Concat(tours).Concat(events));
+        var suspensions = await db.Set<AppUser>().AsNoTracking().Where(u => u.SuspendedAt != null).OrderBy(u => u.Id)
+            .Select(u => $"{u.Id}|{u.SuspendedAt}|{u.SuspensionReason}").ToListAsync();
+        var actions = await db.Set<AdminAction>().AsNoTracking().OrderBy(a => a.Id).Select(a => $"{a.Id}|{a.Action}").ToListAsync();
+        return string.Join("\n", entities.Concat(members).Concat(tours).Concat(events).Concat(suspensions).Concat(actions));
     }
 }

@@ -16,6 +16,10 @@ public sealed class AppUser : IdentityUser<Guid>
     public Guid? AvatarAssetId { get; set; }
     /// <summary>A private profile shows only the display name to others.</summary>
     public bool IsProfilePrivate { get; set; }
+
+    /// <summary>Set by an admin: the account cannot sign in and its public profile is hidden until reinstated.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+    public string? SuspensionReason { get; set; }
 }
 
 public static class Roles

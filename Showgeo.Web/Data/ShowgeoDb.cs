@@ -24,6 +24,7 @@ public sealed class ShowgeoDb(DbContextOptions<ShowgeoDb> options)
             u.Property(x => x.Bio).HasMaxLength(2000);
             u.Property(x => x.City).HasMaxLength(100);
             u.Property(x => x.Country).HasMaxLength(2);
+            u.Property(x => x.SuspensionReason).HasMaxLength(500);
         });
         builder.Entity<IdentityRole<Guid>>().ToTable("roles");
         builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");

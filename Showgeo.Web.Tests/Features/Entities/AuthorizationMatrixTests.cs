@@ -139,6 +139,11 @@ public sealed class AuthorizationMatrixTests(EntityMatrixApp app) : IClassFixtur
             _ => new() { ["Reason"] = "Selling fake tickets" }, AdminOnly),
         ["POST /admin/entities Unsuspend"] = new("POST", s => $"/admin/entities?handler=Unsuspend&id={s.EntityId}", _ => new(), AdminOnly,
             s => SetAsync(s.EntityId, suspended: true)),
+        ["GET /admin/users"] = new("GET", _ => "/admin/users", null, AdminOnly),
+        ["POST /admin/users Suspend"] = new("POST", s => $"/admin/users?handler=Suspend&id={s.TargetId}",
+            _ => new() { ["Reason"] = "Harassing other fans" }, AdminOnly),
+        ["POST /admin/users Reinstate"] = new("POST", s => $"/admin/users?handler=Reinstate&id={s.TargetId}", _ => new(), AdminOnly,
+            s => SuspendUserAsync(s.TargetId)),
     };
 
     public static TheoryData<string, Actor> Cases()
@@ -183,7 +188,8 @@ public sealed class AuthorizationMatrixTests(EntityMatrixApp app) : IClassFixtur
         var pages = typeof(Showgeo.Web.Features.Entities.Manage.IndexModel).Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(Microsoft.AspNetCore.Mvc.RazorPages.PageModel))
                         && (t.Namespace!.EndsWith("Entities.Manage") || t.Namespace.EndsWith("Tours.Manage")
-                            || t == typeof(Showgeo.Web.Features.Admin.EntitiesModel)))
+                            || t == typeof(Showgeo.Web.Features.Admin.EntitiesModel)
+                            || t == typeof(Showgeo.Web.Features.Admin.UsersModel)))
             .SelectMany(t => t.GetMethods().Where(m => m.Name.StartsWith("OnPost") || m.Name.StartsWith("OnGet"))
                 .Select(m => (t.Namespace!.Split('.')[^2] + "." + t.Name, m.Name.Replace("Async", ""))))
             .ToList();
@@ -231,5 +237,13 @@ public sealed class AuthorizationMatrixTests(EntityMatrixApp app) : IClassFixtur
             .SetProperty(e => e.IsVerified, verified)
             .SetProperty(e => e.SuspendedAt, suspended ? DateTimeOffset.UtcNow : null)
             .SetProperty(e => e.SuspensionReason, suspended ? "Earlier problem" : null));
+    }
+
+    private async Task SuspendUserAsync(Guid userId)
+    {
+        await using var db = app.CreateDb();
+        await db.Set<Showgeo.Web.Data.AppUser>().Where(u => u.Id == userId).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.SuspendedAt, DateTimeOffset.UtcNow)
+            .SetProperty(u => u.SuspensionReason, "Earlier problem"));
     }
 }

@@ -58,7 +58,13 @@ public static class AccountSetup
             })
             .AddEntityFrameworkStores<ShowgeoDb>()
             .AddDefaultTokenProviders()
+            .AddSignInManager<ShowgeoSignInManager>()
             .AddClaimsPrincipalFactory<ShowgeoClaimsFactory>();
+
+        // Every signed-in request re-checks the cookie's security stamp at most this long after the last check, so a
+        // suspension (which renews the stamp) signs the account out everywhere within a minute.
+        // https://learn.microsoft.com/aspnet/core/security/authentication/identity-configuration#isecuritystampvalidator-and-signout-everywhere
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         builder.Services.ConfigureApplicationCookie(o =>
         {

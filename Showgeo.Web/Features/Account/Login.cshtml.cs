@@ -33,7 +33,9 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
         var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return this.RedirectAfterPost(SafeReturnUrl.Or(Url, ReturnUrl));
 
-        ModelState.AddModelError(string.Empty, result.IsLockedOut
+        ModelState.AddModelError(string.Empty, result == ShowgeoSignInManager.Suspended
+            ? "This account has been suspended by Showgeo's moderators, so it cannot sign in."
+            : result.IsLockedOut
             ? "This account is locked after too many failed attempts. Try again in 15 minutes."
             : result.IsNotAllowed
                 ? "This account is not allowed to sign in."

@@ -22,6 +22,7 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
     public string? Reason { get; set; }
 
     public IReadOnlyList<EntityRow> Rows { get; private set; } = [];
+    public IReadOnlyList<AdminActions.Recent> RecentActions { get; private set; } = [];
     /// <summary>The row a POST acted on; its message and errors show on that row only.</summary>
     [ViewData] public Guid? FocusId { get; private set; }
     [ViewData] public string? Message { get; private set; }
@@ -35,6 +36,7 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
             query = query.Where(e => EF.Functions.ILike(e.Name, pattern) || EF.Functions.ILike(e.Slug, pattern));
         }
         Rows = await Rowify(query.OrderBy(e => e.Name).Take(PageSize)).ToListAsync(ct);
+        RecentActions = await AdminActions.RecentAsync(db, AdminActions.Entity, ct);
     }
 
     public Task<IActionResult> OnPostVerifyAsync(Guid id, CancellationToken ct) =>
@@ -59,7 +61,7 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
         var now = clock.GetUtcNow();
         return await ChangeAsync(id, q => q.ExecuteUpdateAsync(s => s
             .SetProperty(e => e.SuspendedAt, now)
-            .SetProperty(e => e.SuspensionReason, reason), ct), "suspended", ct);
+            .SetProperty(e => e.SuspensionReason, reason), ct), "suspended", ct, reason);
     }
 
     public Task<IActionResult> OnPostUnsuspendAsync(Guid id, CancellationToken ct) =>
@@ -67,10 +69,16 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
             .SetProperty(e => e.SuspendedAt, (DateTimeOffset?)null)
             .SetProperty(e => e.SuspensionReason, (string?)null), ct), "reinstated", ct);
 
-    private async Task<IActionResult> ChangeAsync(Guid id, Func<IQueryable<Entity>, Task<int>> change, string what, CancellationToken ct)
+    private async Task<IActionResult> ChangeAsync(Guid id, Func<IQueryable<Entity>, Task<int>> change, string what, CancellationToken ct,
+        string? reason = null)
     {
+        // The change and its record commit together: no moderation step goes unrecorded.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await change(db.Set<Entity>().Where(e => e.Id == id)) == 0) return NotFound();
         var row = await Rowify(db.Set<Entity>().AsNoTracking().Where(e => e.Id == id)).SingleAsync(ct);
+        AdminActions.Record(db, User, clock.GetUtcNow(), what, AdminActions.Entity, id, $"{row.Name} (/e/{row.Slug})", reason);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         FocusId = id;
         Message = $"{row.Name} is {what}.";
         Reason = null;

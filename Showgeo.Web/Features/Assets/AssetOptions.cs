@@ -15,6 +15,13 @@ public sealed class AssetOptions
     public long MaxVideoBytes { get; set; } = 200 * 1024 * 1024;
     public long MaxDocumentBytes { get; set; } = 20 * 1024 * 1024;
 
+    /// <summary>Most bytes one entity's files may take together; the Render disk is small and shared by every account.</summary>
+    public long EntityQuotaBytes { get; set; } = 250L * 1024 * 1024;
+    /// <summary>Most bytes the files one user uploaded (for any entity or their own profile) may take together.</summary>
+    public long UserQuotaBytes { get; set; } = 300L * 1024 * 1024;
+    /// <summary>Most bytes the whole store may hold; below the disk size so the disk never fills.</summary>
+    public long TotalQuotaBytes { get; set; } = 900L * 1024 * 1024;
+
     public long MaxBytes(AssetKind kind) => kind switch
     {
         AssetKind.Image => MaxImageBytes,
@@ -34,6 +41,9 @@ public sealed class AssetOptions
         foreach (var kind in Enum.GetValues<AssetKind>())
             if (MaxBytes(kind) <= 0)
                 throw new RequiredSettingException($"Assets:Max{kind}Bytes", "must be a positive number of bytes.");
+        foreach (var (name, value) in new[] { ("EntityQuotaBytes", EntityQuotaBytes), ("UserQuotaBytes", UserQuotaBytes), ("TotalQuotaBytes", TotalQuotaBytes) })
+            if (value <= 0)
+                throw new RequiredSettingException($"Assets:{name}", "must be a positive number of bytes.");
     }
 
     public string ResolveRoot(string contentRoot) => Path.GetFullPath(Path.Combine(contentRoot, Root));

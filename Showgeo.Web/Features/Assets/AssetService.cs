@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Assets;
 
@@ -42,6 +43,8 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
     {
         var (type, error) = await CheckAsync(upload, allowedKinds, ct);
         if (type is null) return new(null, error);
+        // An early answer so a plainly over-quota file never reaches the disk; the binding check is the locked one below.
+        if (await OverQuotaAsync(upload, upload.Length, ct) is { } early) return new(null, early);
 
         upload.Content.Position = 0;
         var stored = await store.SaveAsync(upload.Content, Path.GetExtension(upload.FileName), ct);
@@ -67,6 +70,17 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
                 CreatedAt = clock.GetUtcNow(),
             };
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // One transaction-scoped lock serialises every upload's quota check with its insert, across instances:
+            // two concurrent uploads cannot both see room that only one of them fits in. The total quota spans all
+            // accounts, so a per-entity lock would not be enough. Released at commit or rollback.
+            // https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({QuotaLockKey})", ct);
+            if (await OverQuotaAsync(upload, stored.Length, ct) is { } over)
+            {
+                await tx.RollbackAsync(ct);
+                await store.DeleteAsync(stored.Key, ct);
+                return new(null, over);
+            }
             db.Add(asset);
             if (beforeCommit is not null) await beforeCommit(asset);
             await db.SaveChangesAsync(ct);
@@ -162,6 +176,26 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
         if (!type.Matches(head))
             return (null, $"The file's content is not a {type.Label} (it looks like {Sniff(head)}), so it was not uploaded.");
         return (type, null);
+    }
+
+    private static readonly long QuotaLockKey = PostgresAdvisoryMutex.LockId("assets.quota");
+
+    /// <summary>Why adding <paramref name="length"/> bytes would exceed the entity's, the uploader's or the store's quota; null if it fits.</summary>
+    private async Task<string?> OverQuotaAsync(AssetUpload upload, long length, CancellationToken ct)
+    {
+        var o = options.Value;
+        var assets = db.Set<Asset>().AsNoTracking();
+        var entity = upload.EntityId is { } entityId
+            ? await assets.Where(a => a.EntityId == entityId).SumAsync(a => (long?)a.SizeBytes, ct) ?? 0 : 0;
+        var user = await assets.Where(a => a.OwnerUserId == upload.OwnerUserId).SumAsync(a => (long?)a.SizeBytes, ct) ?? 0;
+        var total = await assets.SumAsync(a => (long?)a.SizeBytes, ct) ?? 0;
+        if (upload.EntityId is not null && entity + length > o.EntityQuotaBytes)
+            return $"This upload would exceed the storage this page may use ({Size(o.EntityQuotaBytes)}; {Size(entity)} used). Delete some files first.";
+        if (user + length > o.UserQuotaBytes)
+            return $"This upload would exceed your storage allowance ({Size(o.UserQuotaBytes)}; {Size(user)} used). Delete some files first.";
+        if (total + length > o.TotalQuotaBytes)
+            return "Showgeo's file storage is full, so this file was not uploaded. Please try again later.";
+        return null;
     }
 
     private string TooLarge(AssetType type, long length) =>

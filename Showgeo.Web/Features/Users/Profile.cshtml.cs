@@ -19,7 +19,8 @@ public sealed class ProfileModel(ShowgeoDb db) : PageModel
     {
         var normalized = ProfileRules.Normalize(handle);
         var profile = await db.Set<AppUser>().AsNoTracking()
-            .Where(u => u.Handle == normalized)
+            // A suspended account's profile is hidden as if it did not exist.
+            .Where(u => u.Handle == normalized && u.SuspendedAt == null)
             .Select(u => new View(u.Id, u.DisplayName, u.Handle!, u.Bio, u.City, u.Country, u.AvatarAssetId, u.IsProfilePrivate))
             .FirstOrDefaultAsync();
         if (profile is null) return NotFound();
