@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
+builder.AddShowgeoRateLimits();
 builder.AddShowgeoOutbox();
 builder.AddShowgeoScheduling();
 builder.AddShowgeoEntities();
