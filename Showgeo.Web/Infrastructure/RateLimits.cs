@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -113,7 +116,19 @@ public static class RateLimits
         // before them; the page binds from the same cached form.
         app.Use(async (context, next) =>
         {
-            if (IsSignInPost(context) && context.Request.HasFormContentType) await context.Request.ReadFormAsync(context.RequestAborted);
+            if (IsSignInPost(context) && context.Request.HasFormContentType)
+            {
+                try
+                {
+                    await context.Request.ReadFormAsync(context.RequestAborted);
+                }
+                catch (InvalidDataException)
+                {
+                    // A malformed or oversized form (as model binding would also refuse): a 400 page, not a 500.
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
+            }
             await next(context);
         });
         app.UseRateLimiter();
@@ -136,14 +151,27 @@ public static class RateLimits
 
     private static string? SignInAccount(HttpContext context)
     {
-        if (!context.Request.HasFormContentType) return null;
-        var email = context.Request.Form[SignInEmailField].ToString().Trim();
+        // Only the form read above; the partition callback must not read the body synchronously.
+        if (context.Features.Get<IFormFeature>()?.Form is not { } form) return null;
+        var email = form[SignInEmailField].ToString().Trim();
         // Identity looks accounts up by the upper-cased email, so "Mia@x" and "mia@x" share one partition.
         return email.Length == 0 ? null : email.ToUpperInvariant();
     }
 
-    /// <summary>The connection's address, which UseForwardedHeaders has already replaced with the proxy's client IP.</summary>
-    private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    /// <summary>
+    /// The connection's address, which UseForwardedHeaders has already replaced with the proxy's client IP. An IPv6
+    /// client usually holds a whole /64, so its partition is the /64, not one of its countless addresses.
+    /// </summary>
+    private static string ClientIp(HttpContext context)
+    {
+        var ip = context.Connection.RemoteIpAddress;
+        if (ip is null) return "unknown";
+        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return ip.ToString();
+        var bytes = ip.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
 
     private static string UserKey(HttpContext context) =>
         context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id ? $"user:{id}" : $"ip:{ClientIp(context)}";

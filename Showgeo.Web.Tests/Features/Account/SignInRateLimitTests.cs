@@ -69,4 +69,30 @@ public sealed class SignInRateLimitTests(RateLimitedApp app) : IClassFixture<Rat
         var signedIn = await victim.SignInAsync("victim@example.com", Arrange.Password);
         Assert.Equal("Vic", signedIn.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
     }
+
+    [Fact]
+    public async Task An_ipv6_client_is_limited_by_its_64_prefix()
+    {
+        for (var attempt = 1; attempt <= RateLimitedApp.SignInPerIp; attempt++)
+        {
+            using var client = app.CreateClient().From($"2001:db8:1:1::{attempt:x}");
+            Assert.Contains(WrongPasswordMessage, (await client.SignInAsync($"v6-{attempt}@example.com", "wrong-password")).Text);
+        }
+        using var samePrefix = app.CreateClient().From("2001:db8:1:1:ffff::1");
+        await AssertTooManyAsync((await samePrefix.SignInAsync("v6-next@example.com", "wrong-password")).Response);
+        using var otherPrefix = app.CreateClient().From("2001:db8:1:2::1");
+        Assert.Contains(WrongPasswordMessage, (await otherPrefix.SignInAsync("v6-next@example.com", "wrong-password")).Text);
+    }
+
+    [Fact]
+    public async Task A_sign_in_form_the_server_cannot_read_gets_400_not_500()
+    {
+        using var client = app.CreateClient().From("203.0.113.90");
+        var login = await client.GetAsync("/account/login");
+        // More fields than ASP.NET Core's form reader accepts (1024).
+        var fields = Enumerable.Range(0, 1100).ToDictionary(i => $"f{i}", i => "x");
+        using var response = await client.PostAsync("/account/login", login.Document, fields);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Bad request", await response.Content.ReadAsStringAsync());
+    }
 }
