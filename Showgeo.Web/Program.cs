@@ -15,6 +15,7 @@ builder.AddShowgeoTelemetry();
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
+builder.AddShowgeoRateLimits();
 builder.AddShowgeoOutbox();
 builder.AddShowgeoScheduling();
 builder.AddShowgeoEntities();

@@ -48,6 +48,10 @@ public class ShowgeoApp : IAsyncLifetime
             ["ConnectionStrings:Showgeo"] = ConnectionString,
             ["Demo:Seed"] = "false",
         };
+        // Tests sign in, register and upload far more often from loopback than any person would; the rate-limit
+        // tests set small limits in their own ConfigureAsync.
+        foreach (var limit in new[] { "SignInPerIp", "SignInPerAccount", "RegisterPerIp", "CheckoutPerUser", "UploadPerUser" })
+            settings[$"RateLimits:{limit}PermitLimit"] = "100000";
         await ConfigureAsync(settings);
         _factory = new Factory(this, settings);
         _factory.UseKestrel(0);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features;
 
@@ -17,6 +18,9 @@ public sealed class ErrorModel : PageModel
 
     public void OnPost(int? code) => Describe(code);
 
+    // Set by the rate limiter's rejection; re-executing the status-code page keeps HttpContext.Items.
+    private int RetryAfterSeconds() => HttpContext.Items[RateLimits.RetryAfterItem] as int? ?? 60;
+
     private void Describe(int? code)
     {
         var status = code ?? HttpContext.Response.StatusCode;
@@ -28,9 +32,11 @@ public sealed class ErrorModel : PageModel
             403 => ("Not allowed", "You do not have permission to do that."),
             400 => ("Bad request", "That request could not be understood. Please check it and try again."),
             405 => ("Not allowed", "That action is not available here."),
+            429 => ("Too many attempts", $"Too many attempts, try again in {RetryAfterSeconds()} seconds."),
             _ when status >= 500 => ("Something went wrong", "We could not finish that request. Please try again in a moment."),
             _ => ("Request problem", "That request could not be completed."),
         };
+        if (status == 429) Response.Headers.RetryAfter = RetryAfterSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (status >= 500) RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
     }
 }

@@ -50,6 +50,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseShowgeoRateLimits();
         app.UseAntiforgery();
         return app;
     }

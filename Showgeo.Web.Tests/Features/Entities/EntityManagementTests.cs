@@ -90,7 +90,8 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
 
         var byEmail = await client.SubmitAsync(members.Document, "#add-member-form",
             new Dictionary<string, string> { ["Add.Who"] = "MIA@example.com", ["Add.Role"] = "Manager" });
-        Assert.Contains("Mia was added as a manager", byEmail.Text);
+        Assert.Contains("If \"MIA@example.com\" has a Showgeo account, it was added as a manager.", byEmail.Text);
+        Assert.Equal("Manager", byEmail.Document.QuerySelector($"tr[data-user-id='{mia.Id}'] .role")?.TextContent);
 
         var byHandle = await client.SubmitAsync(byEmail.Document, "#add-member-form",
             new Dictionary<string, string> { ["Add.Who"] = "@Raj", ["Add.Role"] = "Coordinator" }, htmx: true);
@@ -101,7 +102,10 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         var before = await app.EntitySnapshotAsync();
         var unknown = await client.SubmitAsync(byEmail.Document, "#add-member-form",
             new Dictionary<string, string> { ["Add.Who"] = "nobody@example.com", ["Add.Role"] = "Manager" });
-        Assert.Contains("No Showgeo account has the email \"nobody@example.com\"", unknown.Text);
+        Assert.Contains("If \"nobody@example.com\" has a Showgeo account, it was added as a manager.", unknown.Text);
+        var unknownHandle = await client.SubmitAsync(byEmail.Document, "#add-member-form",
+            new Dictionary<string, string> { ["Add.Who"] = "@nobody-here", ["Add.Role"] = "Manager" });
+        Assert.Contains("No Showgeo account has the handle \"@nobody-here\"", unknownHandle.Text);
         var again = await client.SubmitAsync(byEmail.Document, "#add-member-form",
             new Dictionary<string, string> { ["Add.Who"] = "raj", ["Add.Role"] = "Manager" });
         Assert.Contains("Raj is already a member (Coordinator)", again.Text);
@@ -113,6 +117,37 @@ public sealed class EntityManagementTests(ShowgeoApp app) : IClassFixture<Showge
         await using var db = app.CreateDb();
         var rows = await db.Set<EntityMember>().Where(m => m.EntityId == entityId).ToDictionaryAsync(m => m.UserId, m => m.Role);
         Assert.Equal(new Dictionary<Guid, EntityRole> { [owner.Id] = EntityRole.Owner, [mia.Id] = EntityRole.Manager, [raj.Id] = EntityRole.Coordinator }, rows);
+    }
+
+    [Fact]
+    public async Task Adding_by_email_replies_the_same_whether_or_not_the_email_has_an_account()
+    {
+        var owner = await app.UserAsync("own-same@example.com", "Owner S");
+        await app.UserAsync("has-account@example.com", "Hidden Name");
+        await app.EntityAsync("same-reply", members: [(owner.Id, EntityRole.Owner)]);
+        using var client = await app.SignedInAsync(owner);
+        var members = await client.GetAsync("/manage/same-reply/members");
+
+        async Task<(HttpStatusCode Status, string? Location, string? Message)> AddAsync(string email, bool htmx)
+        {
+            using var response = await client.SubmitRawAsync(members.Document, "#add-member-form",
+                new Dictionary<string, string> { ["Add.Who"] = email, ["Add.Role"] = "Coordinator" }, htmx);
+            var page = htmx ? Showgeo.Web.Tests.Infrastructure.WebClient.Parse(await response.Content.ReadAsStringAsync()) : (await client.FollowAsync(response)).Document;
+            var message = page.QuerySelector(htmx ? "#members .flash" : ".flash")?.TextContent.Replace(email, "EMAIL");
+            return (response.StatusCode, response.Headers.Location?.OriginalString, message);
+        }
+
+        var existing = await AddAsync("has-account@example.com", htmx: false);
+        var unknown = await AddAsync("no-account@example.com", htmx: false);
+        Assert.Equal(existing, unknown);
+        Assert.Equal("If \"EMAIL\" has a Showgeo account, it was added as a coordinator. Otherwise ask them to register, then add them again.", existing.Message);
+
+        await app.UserAsync("has-account-2@example.com", "Hidden Too");
+        var existingHtmx = await AddAsync("has-account-2@example.com", htmx: true);
+        var unknownHtmx = await AddAsync("no-account-2@example.com", htmx: true);
+        Assert.Equal(HttpStatusCode.OK, existingHtmx.Status);
+        Assert.Equal(existingHtmx, unknownHtmx);
+        Assert.Equal(existing.Message, existingHtmx.Message);
     }
 
     [Fact]

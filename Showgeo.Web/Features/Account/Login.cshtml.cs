@@ -7,6 +7,7 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Account;
 
+[SignInRateLimit]
 public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
 {
     [BindProperty] public InputModel Input { get; set; } = new();

@@ -1,12 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Showgeo.Web.Data;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Account;
 
+[EnableRateLimiting(RateLimits.Register)]
 public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, TimeProvider clock) : PageModel
 {
     [BindProperty] public InputModel Input { get; set; } = new();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
@@ -10,6 +11,7 @@ namespace Showgeo.Web.Features.Assets;
 
 /// <summary>An entity's pictures and files: avatar, banner, and audio/video/documents, public or private.</summary>
 [Authorize]
+[EnableRateLimiting(RateLimits.Upload)]
 public sealed class EntityMediaModel(ShowgeoDb db, ManagedEntityGate gate, AssetService assets) : PageModel
 {
     public sealed record Item(Guid Id, AssetKind Kind, string FileName, string ContentType, long SizeBytes, bool IsPrivate, DateTimeOffset CreatedAt);

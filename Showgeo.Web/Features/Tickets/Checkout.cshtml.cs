@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Infrastructure;
@@ -13,6 +14,7 @@ namespace Showgeo.Web.Features.Tickets;
 /// with the message only, and any other refusal comes back as the ticket section carrying it, with nothing written.
 /// </summary>
 [Authorize]
+[EnableRateLimiting(RateLimits.Checkout)]
 public sealed class CheckoutModel(EventAccess eventAccess, TicketQueries queries, TicketInventory inventory) : PageModel
 {
     [BindProperty]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Showgeo.Web.Data;
@@ -13,6 +14,7 @@ using Showgeo.Web.Infrastructure;
 namespace Showgeo.Web.Features.Users;
 
 [Authorize]
+[EnableRateLimiting(RateLimits.Upload)]
 public sealed class EditProfileModel(ShowgeoDb db, UserManager<AppUser> users, SignInManager<AppUser> signIn, AssetService assets) : PageModel
 {
     [BindProperty] public InputModel Input { get; set; } = new();

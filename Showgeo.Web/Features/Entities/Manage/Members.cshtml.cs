@@ -50,9 +50,15 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
         if (!ModelState.IsValid) return await ProblemAsync(null, ct);
 
         var who = Add.Who!.Trim();
+        var byEmail = who.Contains('@') && !who.StartsWith('@');
+        // Handles are public (profile URLs), emails are not: an email gets the same reply whether or not it has an
+        // account, so this form cannot be used to find out who is registered.
+        var neutral = $"If \"{who}\" has a Showgeo account, it was added as {ArticleFor(Add.Role)}. Otherwise ask them to register, then add them again.";
         var user = await FindUserAsync(who, ct);
         if (user is null)
-            return await ProblemAsync($"No Showgeo account has the {(who.Contains('@') && !who.StartsWith('@') ? "email" : "handle")} \"{who}\". Ask them to register first.", ct);
+            return byEmail
+                ? await AddedAsync(neutral, ct)
+                : await ProblemAsync($"No Showgeo account has the handle \"{who}\". Ask them to register first.", ct);
 
         var existing = await db.Set<EntityMember>().AsNoTracking()
             .Where(m => m.EntityId == Entity.Id && m.UserId == user.Id).Select(m => (EntityRole?)m.Role).SingleOrDefaultAsync(ct);
@@ -69,10 +75,14 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
             db.ChangeTracker.Clear();
             return await ProblemAsync($"{user.DisplayName} is already a member.", ct);
         }
-        var added = $"{user.DisplayName} was added as {ArticleFor(Add.Role)}.";
+        return await AddedAsync(byEmail ? neutral : $"{user.DisplayName} was added as {ArticleFor(Add.Role)}.", ct);
+    }
+
+    private async Task<IActionResult> AddedAsync(string message, CancellationToken ct)
+    {
         Add = new();
         ModelState.Clear();
-        return await DoneAsync(added, ct);
+        return await DoneAsync(message, ct);
     }
 
     public async Task<IActionResult> OnPostChangeRoleAsync(string slug, Guid userId, EntityRole role, CancellationToken ct)

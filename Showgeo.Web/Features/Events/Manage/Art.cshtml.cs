@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Assets;
@@ -9,6 +10,7 @@ using Showgeo.Web.Infrastructure;
 namespace Showgeo.Web.Features.Events.Manage;
 
 /// <summary>Event art: one image per event, uploaded through the assets capability; replacing it deletes the old file.</summary>
+[EnableRateLimiting(RateLimits.Upload)]
 public sealed class EventArtModel(ShowgeoDb db, ManagedEventGate gate, AssetService assets) : PageModel
 {
     public ManagedEvent Event { get; private set; } = null!;
