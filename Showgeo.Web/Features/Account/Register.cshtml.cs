@@ -1,13 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.WebUtilities;
 using Showgeo.Web.Data;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Account;
 
-public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppUser> signIn, TimeProvider clock) : PageModel
+/// <summary>
+/// Local registration. The account is signed in at once and a confirmation link is mailed; an unconfirmed account can
+/// use Showgeo normally, but a Google sign-in with the same address links to it only after its password is entered.
+/// </summary>
+public sealed class RegisterModel(
+    UserManager<AppUser> users, SignInManager<AppUser> signIn, IEmailSender email, TimeProvider clock) : PageModel
 {
     [BindProperty] public InputModel Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -48,7 +56,22 @@ public sealed class RegisterModel(UserManager<AppUser> users, SignInManager<AppU
                     error.Code is "DuplicateUserName" or "DuplicateEmail" ? "An account with this email already exists." : error.Description);
             return this.PageOrPartial("_RegisterForm");
         }
+        await SendConfirmationAsync(user);
         await signIn.SignInAsync(user, isPersistent: false);
-        return this.RedirectAfterPost(SafeReturnUrl.Or(Url, ReturnUrl));
+        return this.RedirectAfterPost(SafeReturnUrl.Or(Url, ReturnUrl),
+            $"Welcome to Showgeo. We sent a link to {user.Email} to confirm your email address.");
+    }
+
+    private async Task SendConfirmationAsync(AppUser user)
+    {
+        var token = await users.GenerateEmailConfirmationTokenAsync(user);
+        var link = Url.Page("/Account/ConfirmEmail", pageHandler: null,
+            values: new { userId = user.Id, code = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(token)) },
+            protocol: Request.Scheme)!;
+        await email.SendAsync(user.Email!, "Confirm your Showgeo email address",
+            $"<p>Hello {HtmlEncoder.Default.Encode(user.DisplayName)},</p>" +
+            $"<p>Confirm the email address of your new Showgeo account: <a href=\"{HtmlEncoder.Default.Encode(link)}\">confirm my email</a>.</p>" +
+            "<p>If you did not create a Showgeo account, ignore this message.</p>",
+            HttpContext.RequestAborted);
     }
 }
