@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Showgeo.Web.Infrastructure;
 
-/// <summary>Sends one HTML email. SMTP when <c>Email:SmtpHost</c> is set; otherwise see <see cref="EmailSetup"/>.</summary>
+/// <summary>
+/// Sends one HTML email. SMTP when <c>Email:SmtpHost</c> is set; otherwise see <see cref="EmailSetup"/>. Throws
+/// <see cref="System.Net.Mail.SmtpException"/>, <see cref="IOException"/> or <see cref="InvalidOperationException"/> when the mail cannot go out.
+/// </summary>
 public interface IEmailSender
 {
     Task SendAsync(string to, string subject, string htmlBody, CancellationToken ct = default);
@@ -73,14 +76,14 @@ internal sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSe
     }
 }
 
-/// <summary>Outside Development and Testing with no SMTP: mail is dropped (a warning at startup and per message).</summary>
-internal sealed class UnconfiguredEmailSender(ILogger<UnconfiguredEmailSender> log) : IEmailSender
+/// <summary>
+/// Outside Development and Testing with no SMTP: nothing can be sent (startup logs a warning). It throws, so a caller
+/// never tells the user that a message went out.
+/// </summary>
+internal sealed class UnconfiguredEmailSender : IEmailSender
 {
-    public Task SendAsync(string to, string subject, string htmlBody, CancellationToken ct = default)
-    {
-        log.LogWarning("Email is not configured (Email:SmtpHost); not sending \"{Subject}\"", subject);
-        return Task.CompletedTask;
-    }
+    public Task SendAsync(string to, string subject, string htmlBody, CancellationToken ct = default) =>
+        throw new InvalidOperationException("Email is not configured (Email:SmtpHost is not set).");
 }
 
 public static class EmailSetup
