@@ -44,8 +44,9 @@ public static class Arrange
     public static ClaimsPrincipal Principal(Guid userId) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.ToString())], "test"));
 
+    /// <summary>A local account with the demo password; its email is unconfirmed unless <paramref name="emailConfirmed"/>.</summary>
     public static async Task<AppUser> UserAsync(this ShowgeoApp app, string? email = null, string displayName = "Test User",
-        string? handle = null, bool admin = false)
+        string? handle = null, bool admin = false, bool emailConfirmed = false)
     {
         email ??= $"user-{Tag()}@example.com";
         return await app.WithScopeAsync(async sp =>
@@ -54,7 +55,7 @@ public static class Arrange
             var user = new AppUser
             {
                 Id = Guid.CreateVersion7(), UserName = email, Email = email, DisplayName = displayName, Handle = handle,
-                CreatedAt = DateTimeOffset.UtcNow,
+                EmailConfirmed = emailConfirmed, CreatedAt = DateTimeOffset.UtcNow,
             };
             user.PasswordHash = await PasswordHashAsync(users, user);
             var created = await users.CreateAsync(user);

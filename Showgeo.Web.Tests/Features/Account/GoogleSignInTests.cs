@@ -98,9 +98,9 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
     }
 
     [Fact]
-    public async Task Verified_google_email_of_a_local_account_is_linked_to_that_account()
+    public async Task Verified_google_email_of_a_confirmed_local_account_is_linked_to_that_account()
     {
-        await app.UserAsync("linda@example.com", "Linda Local");
+        await app.UserAsync("linda@example.com", "Linda Local", emailConfirmed: true);
         var userId = await UserIdAsync("linda@example.com");
         var (users, logins) = await CountsAsync();
         Google.NextUser = new("g-sub-linda", "Linda On Google", "linda@example.com", EmailVerified: true);
@@ -181,6 +181,115 @@ public sealed class GoogleSignInTests(GoogleApp app) : IClassFixture<GoogleApp>
         var options = app.Services.GetRequiredService<IOptionsMonitor<GoogleOptions>>().Get("Google");
         Assert.Equal(CookieSecurePolicy.SameAsRequest, options.CorrelationCookie.SecurePolicy);
         Assert.Equal(SameSiteMode.Lax, options.CorrelationCookie.SameSite);
+    }
+
+    [Fact]
+    public async Task Account_registered_first_with_the_victims_email_is_not_taken_over_by_her_google_sign_in()
+    {
+        using var attacker = app.CreateClient();
+        var registered = await attacker.RegisterAsync("victim@gmail.example", "attacker-pass-1", "Mallory");
+        Assert.Equal("Mallory", registered.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        var (users, logins) = await CountsAsync();
+        Google.NextUser = new("g-sub-victim", "Victoria Victim", "victim@gmail.example", EmailVerified: true);
+
+        using var victim = app.CreateClient();
+        var page = await SignInWithGoogleAsync(victim);
+
+        Assert.Equal("/account/link-google", page.Path);
+        Assert.Contains("has not been confirmed", page.Document.QuerySelector("[data-testid=link-explanation]")?.TextContent);
+        Assert.Contains("enter its password", page.Text);
+        Assert.Null(page.Document.QuerySelector("[data-testid=user-name]"));
+        Assert.Equal((users, logins), await CountsAsync());
+        await using var db = app.CreateDb();
+        Assert.False(await db.UserLogins.AnyAsync(l => l.ProviderKey == "g-sub-victim"));
+        Assert.False((await db.Users.AsNoTracking().SingleAsync(u => u.NormalizedEmail == "VICTIM@GMAIL.EXAMPLE")).EmailConfirmed);
+        Assert.Null((await victim.GetAsync("/")).Document.QuerySelector("[data-testid=user-name]"));
+
+        // Guessing wrong links nothing either, and signing in with Google again still does not sign her in.
+        var wrong = await victim.SubmitAsync(page.Document, "#link-google-form", new Dictionary<string, string> { ["Input.Password"] = "not-the-password" });
+        Assert.Contains("That password is not right", wrong.Text);
+        Assert.Null(wrong.Document.QuerySelector("[data-testid=user-name]"));
+        var again = await SignInWithGoogleAsync(victim);
+        Assert.Equal("/account/link-google", again.Path);
+        Assert.Null(again.Document.QuerySelector("[data-testid=user-name]"));
+        Assert.Equal((users, logins), await CountsAsync());
+    }
+
+    [Fact]
+    public async Task Entering_the_local_password_links_google_to_an_unconfirmed_account()
+    {
+        var local = await app.UserAsync("paula@example.com", "Paula Local");
+        var (users, logins) = await CountsAsync();
+        Google.NextUser = new("g-sub-paula", "Paula On Google", "paula@example.com", EmailVerified: true);
+        using var client = app.CreateClient();
+        var ask = await SignInWithGoogleAsync(client);
+        Assert.Equal("/account/link-google", ask.Path);
+
+        var page = await client.SubmitAsync(ask.Document, "#link-google-form", new Dictionary<string, string> { ["Input.Password"] = Arrange.Password });
+
+        Assert.Equal("/", page.Path);
+        Assert.Equal("Paula Local", page.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        Assert.Equal((users, logins + 1), await CountsAsync());
+        await using (var db = app.CreateDb())
+        {
+            Assert.Equal(local.Id, (await db.UserLogins.AsNoTracking().SingleAsync(l => l.ProviderKey == "g-sub-paula")).UserId);
+            Assert.True((await db.Users.AsNoTracking().SingleAsync(u => u.Id == local.Id)).EmailConfirmed);
+        }
+        using var later = app.CreateClient();
+        var next = await SignInWithGoogleAsync(later);
+        Assert.Equal("/", next.Path);
+        Assert.Equal("Paula Local", next.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Password_check_when_linking_counts_towards_lockout()
+    {
+        await app.UserAsync("lara@example.com", "Lara Local");
+        Google.NextUser = new("g-sub-lara", "Lara On Google", "lara@example.com", EmailVerified: true);
+        using var client = app.CreateClient();
+        var page = await SignInWithGoogleAsync(client);
+        for (var i = 0; i < 5; i++)
+            page = await client.SubmitAsync(page.Document, "#link-google-form", new Dictionary<string, string> { ["Input.Password"] = "wrong-password-" + i });
+
+        var right = await client.SubmitAsync(page.Document, "#link-google-form", new Dictionary<string, string> { ["Input.Password"] = Arrange.Password });
+
+        Assert.Equal(HttpStatusCode.BadRequest, right.Status);
+        Assert.Contains("locked", right.Text);
+        Assert.Null(right.Document.QuerySelector("[data-testid=user-name]"));
+        await using var db = app.CreateDb();
+        Assert.False(await db.UserLogins.AnyAsync(l => l.ProviderKey == "g-sub-lara"));
+    }
+
+    [Fact]
+    public async Task After_confirming_the_mailed_link_google_sign_in_links_to_the_registered_account()
+    {
+        using var owner = app.CreateClient();
+        await owner.RegisterAsync("cora@gmail.example", "cora-pass-1", "Cora Confirmed");
+        var mail = app.Services.GetRequiredService<InMemoryEmailSender>().Sent.First(m => m.To == "cora@gmail.example");
+        var link = new Uri(WebClient.Parse(mail.HtmlBody).QuerySelector("a")!.GetAttribute("href")!);
+        Assert.Equal("/account/confirm-email", link.AbsolutePath);
+        var confirmed = await owner.GetAsync(link.PathAndQuery);
+        Assert.NotNull(confirmed.Document.QuerySelector("[data-testid=email-confirmed]"));
+        Google.NextUser = new("g-sub-cora", "Cora On Google", "cora@gmail.example", EmailVerified: true);
+
+        using var client = app.CreateClient();
+        var page = await SignInWithGoogleAsync(client);
+
+        Assert.Equal("/", page.Path);
+        Assert.Equal("Cora Confirmed", page.Document.QuerySelector("[data-testid=user-name]")?.TextContent.Trim());
+        await using var db = app.CreateDb();
+        Assert.True(await db.UserLogins.AnyAsync(l => l.ProviderKey == "g-sub-cora"));
+    }
+
+    [Fact]
+    public async Task Link_page_without_a_pending_google_sign_in_goes_back_to_sign_in()
+    {
+        using var client = app.CreateClient();
+
+        var page = await client.GetAsync("/account/link-google");
+
+        Assert.Equal("/account/login", page.Path);
+        Assert.Null(page.Document.QuerySelector("#link-google-form"));
     }
 
     private static async Task<Page> SignInWithGoogleAsync(WebClient client)

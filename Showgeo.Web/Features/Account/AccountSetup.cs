@@ -78,6 +78,8 @@ public static class AccountSetup
             o.Events.OnRedirectToAccessDenied = ctx => HtmxAwareRedirect(ctx, StatusCodes.Status403Forbidden);
         });
 
+        builder.AddShowgeoEmail();
+
         var google = builder.Configuration.GetSection(GoogleSignInOptions.Section).Get<GoogleSignInOptions>() ?? new();
         google.Validate();
         builder.Services.AddSingleton(Options.Create(google));
@@ -120,7 +122,8 @@ public static class AccountSetup
         o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.SignInScheme = IdentityConstants.ExternalScheme;
         o.AdditionalAuthorizationParameters["prompt"] = "select_account";
-        // Not mapped by default. ExternalLogin links an existing account only when Google has verified the address.
+        // Not mapped by default. ExternalLogin links an existing account only when Google has verified the address
+        // (and the local account's address is confirmed too, or its password is entered).
         o.ClaimActions.MapJsonKey(ShowgeoClaims.GoogleEmailVerified, "email_verified");
         o.ClaimActions.MapJsonKey(ShowgeoClaims.GooglePicture, "picture");
         o.Events.OnRemoteFailure = ctx =>

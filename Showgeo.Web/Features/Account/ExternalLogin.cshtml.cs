@@ -9,8 +9,10 @@ using Showgeo.Web.Data;
 namespace Showgeo.Web.Features.Account;
 
 /// <summary>
-/// Google sign-in: the POST starts the OAuth challenge; the callback signs in, links by verified email, or creates the
-/// account. An unverified email that matches a local account is never linked (that would let anyone take it over).
+/// Google sign-in: the POST starts the OAuth challenge; the callback signs in, links by verified email to a local
+/// account whose email is confirmed, or creates the account. An unverified Google email, or a local account whose email
+/// is unconfirmed, is never linked automatically (that would let anyone take the account over); the second case goes
+/// to <see cref="LinkGoogleModel"/>, which links only after the local account's password is entered.
 /// </summary>
 public sealed class ExternalLoginModel(
     SignInManager<AppUser> signIn, UserManager<AppUser> users, IOptions<GoogleSignInOptions> google,
@@ -53,13 +55,13 @@ public sealed class ExternalLoginModel(
         {
             if (!verified)
                 return Fail("An account with this email already exists, and Google has not verified the address. Sign in with your password instead.");
+            // Anyone can register a local account with someone else's address. Until that address is confirmed the
+            // account proves nothing about who owns it, so linking it would hand the Google user's sign-in to
+            // whoever registered it first; the owner of the local account must enter its password instead.
+            if (!user.EmailConfirmed)
+                return RedirectToPage("./LinkGoogle", new { returnUrl });
             var linked = await users.AddLoginAsync(user, info);
             if (!linked.Succeeded) return Fail("We could not link Google to your account. Please try again.");
-            if (!user.EmailConfirmed)
-            {
-                user.EmailConfirmed = true;
-                await users.UpdateAsync(user);
-            }
             log.LogInformation("Linked Google sign-in to existing account {UserId}", user.Id);
         }
         else
