@@ -50,7 +50,7 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
         }
         finally
         {
-            await first.StopAsync();
+            await first.DisposeAsync();
         }
 
         var second = new AppOn(_database, kek);
@@ -67,7 +67,7 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
         }
         finally
         {
-            await second.StopAsync();
+            await second.DisposeAsync();
         }
     }
 
@@ -81,10 +81,22 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
         var encrypted = Assert.Single(Named(key, "encryptedSecret"));
         Assert.Contains(typeof(AesGcmXmlDecryptor).FullName!, (string?)encrypted.Attribute("decryptorType") ?? "");
         // The secret is there, but only under the key-encryption key: decrypting it yields the master key.
-        var masterKey = AesGcmXmlEncryptor.Decrypt(Convert.FromBase64String(Kek), encrypted.Element("encryptedKey")!);
+        var kek = new KeyEncryptionOptions { KeyEncryptionKey = Kek }.Key()!;
+        var masterKey = AesGcmXmlEncryptor.Decrypt(kek, encrypted.Element("encryptedKey")!);
         var value = masterKey.Descendants("value").Single().Value;
         Assert.True(Convert.FromBase64String(value).Length >= 32);
         Assert.DoesNotContain(value, key.ToString());
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("c2hvcnQ=")]
+    public async Task A_key_encryption_key_that_is_not_base64_of_32_bytes_stops_startup_naming_the_setting(string value)
+    {
+        var app = new AppOn(_database, value);
+        var ex = await Assert.ThrowsAnyAsync<Exception>(app.InitializeAsync);
+        Assert.Contains("DataProtection:KeyEncryptionKey", ex.ToString());
+        await app.DisposeAsync();
     }
 
     [Fact]

@@ -14,7 +14,13 @@ public sealed partial class ReadmeConfigurationTests
         Assert.Equal(SettingsTheCodeReads().Order(), SettingsInTheReadme().Order());
     }
 
-    /// <summary>The connection string and Render's URL, plus every settable property of each options class bound from a section.</summary>
+    /// <summary>Settings the framework itself reads that the README documents for operators.</summary>
+    private static readonly string[] FrameworkSettings = ["AllowedHosts"];
+
+    /// <summary>
+    /// The connection string, Render's URL and the framework settings above, plus every settable property of each
+    /// options class bound from a section.
+    /// </summary>
     private static IEnumerable<string> SettingsTheCodeReads()
     {
         var bound = typeof(DatabaseOptions).Assembly.GetTypes()
@@ -23,7 +29,8 @@ public sealed partial class ReadmeConfigurationTests
             .SelectMany(x => x.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.SetMethod is { IsPublic: true })
                 .Select(p => $"{x.Section!.GetRawConstantValue()}:{p.Name}"));
-        return bound.Append($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}").Append("DATABASE_URL").Distinct();
+        return bound.Append($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}").Append("DATABASE_URL")
+            .Concat(FrameworkSettings).Distinct();
     }
 
     private static IEnumerable<string> SettingsInTheReadme()

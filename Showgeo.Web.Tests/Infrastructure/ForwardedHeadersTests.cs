@@ -78,16 +78,16 @@ public sealed class ForwardedHeadersTests
 /// <summary>ASP.NET Core host filtering reads <c>AllowedHosts</c>; a request for any other host gets 400.</summary>
 public sealed class AllowedHostsTests : IAsyncLifetime
 {
-    private sealed class AppAllowing : ShowgeoApp
+    private sealed class AppAllowing(string hosts) : ShowgeoApp
     {
         protected override Task ConfigureAsync(IDictionary<string, string?> settings)
         {
-            settings["AllowedHosts"] = "showgeo.example;*.onrender.com";
+            settings["AllowedHosts"] = hosts;
             return Task.CompletedTask;
         }
     }
 
-    private readonly AppAllowing _app = new();
+    private readonly AppAllowing _app = new("showgeo.example;*.onrender.com");
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
@@ -109,5 +109,24 @@ public sealed class AllowedHostsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await StatusForHostAsync("showgeo.onrender.com"));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusForHostAsync("evil.example"));
         Assert.Equal(HttpStatusCode.BadRequest, await StatusForHostAsync(null)); // 127.0.0.1:port
+    }
+
+    [Fact]
+    public async Task An_empty_setting_as_render_leaves_an_unanswered_prompt_answers_any_host()
+    {
+        var app = new AppAllowing("");
+        await app.InitializeAsync();
+        try
+        {
+            using var client = app.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+            request.Headers.Host = "anything.example";
+            using var response = await client.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
     }
 }

@@ -10,10 +10,10 @@ public sealed class KeyEncryptionOptions
 {
     public const string Section = "DataProtection";
 
-    /// <summary>Base64 of 32 random bytes. When set, every new key is AES-GCM encrypted before it is stored.</summary>
+    /// <summary>Base64 of at least 32 random bytes. When set, every new key is AES-GCM encrypted before it is stored.</summary>
     public string? KeyEncryptionKey { get; set; }
 
-    /// <summary>The decoded key, or null when encryption at rest is off.</summary>
+    /// <summary>The AES-256 key derived from the setting, or null when encryption at rest is off.</summary>
     public byte[]? Key()
     {
         if (string.IsNullOrWhiteSpace(KeyEncryptionKey)) return null;
@@ -26,9 +26,10 @@ public sealed class KeyEncryptionOptions
         {
             throw new RequiredSettingException($"{Section}:KeyEncryptionKey", "is not base64 (generate one with `openssl rand -base64 32`).");
         }
-        if (key.Length != 32)
-            throw new RequiredSettingException($"{Section}:KeyEncryptionKey", $"decodes to {key.Length} bytes; it must be 32 (`openssl rand -base64 32`).");
-        return key;
+        if (key.Length < 32)
+            throw new RequiredSettingException($"{Section}:KeyEncryptionKey", $"decodes to {key.Length} bytes; it needs at least 32 (`openssl rand -base64 32`).");
+        // The AES-256 key is derived, so a longer secret (whatever the host generates) works as well as exactly 32 bytes.
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: "Showgeo Data Protection key encryption"u8.ToArray());
     }
 }
 
