@@ -65,7 +65,8 @@ public static class AssetsSetup
     private static async Task<IResult> ServeAsync(Guid id, HttpContext http, ShowgeoDb db, AssetService assets, CancellationToken ct)
     {
         var found = await db.Set<Asset>().AsNoTracking().Where(a => a.Id == id)
-            .Select(a => new { Asset = a, IsAvatar = db.Users.Any(u => u.AvatarAssetId == a.Id) })
+            // An avatar is uploaded by its user, so the owner's row (joined by primary key) says whether it is one.
+            .Select(a => new { Asset = a, IsAvatar = a.Owner!.AvatarAssetId == a.Id })
             .FirstOrDefaultAsync(ct);
         var asset = found?.Asset;
         // A private asset the viewer may not see answers exactly like a missing one.
