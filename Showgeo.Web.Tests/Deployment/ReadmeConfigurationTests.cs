@@ -14,7 +14,14 @@ public sealed partial class ReadmeConfigurationTests
         Assert.Equal(SettingsTheCodeReads().Order(), SettingsInTheReadme().Order());
     }
 
-    /// <summary>The connection string and Render's URL, plus every settable property of each options class bound from a section.</summary>
+    /// <summary>Settings the framework itself reads that the README documents for operators.</summary>
+    // Read by the framework or by name rather than through an options class (OTEL_* is the standard OpenTelemetry variable).
+    private static readonly string[] FrameworkSettings = ["AllowedHosts", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+
+    /// <summary>
+    /// The connection string, Render's URL and the framework settings above, plus every settable property of each
+    /// options class bound from a section.
+    /// </summary>
     private static IEnumerable<string> SettingsTheCodeReads()
     {
         var bound = typeof(DatabaseOptions).Assembly.GetTypes()
@@ -24,8 +31,7 @@ public sealed partial class ReadmeConfigurationTests
                 .Where(p => p.SetMethod is { IsPublic: true })
                 .Select(p => $"{x.Section!.GetRawConstantValue()}:{p.Name}"));
         return bound.Append($"ConnectionStrings:{DatabaseOptions.ConnectionStringName}").Append("DATABASE_URL")
-            // Read by name rather than through an options class: the standard OpenTelemetry variable.
-            .Append("OTEL_EXPORTER_OTLP_ENDPOINT").Distinct();
+            .Concat(FrameworkSettings).Distinct();
     }
 
     private static IEnumerable<string> SettingsInTheReadme()

@@ -23,9 +23,16 @@ public static class DataSetup
         builder.Services.AddHostedService<DatabaseStartup>();
 
         builder.Services.AddDataProtection().SetApplicationName("Showgeo");
+        var encryption = builder.Configuration.GetSection(KeyEncryptionOptions.Section).Get<KeyEncryptionOptions>() ?? new();
+        var kek = encryption.Key() is { } bytes ? new KeyEncryptionKey(bytes) : null;
+        // Keys written before the setting existed stay readable: only elements marked encrypted go to the decryptor.
+        if (kek is not null) builder.Services.AddSingleton(kek);
         builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o =>
-                o.XmlRepository = new DbXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+            {
+                o.XmlRepository = new DbXmlRepository(sp.GetRequiredService<IServiceScopeFactory>());
+                if (kek is not null) o.XmlEncryptor = new AesGcmXmlEncryptor(kek);
+            }));
         return builder;
     }
 }

@@ -22,12 +22,16 @@ public static class WebSetup
             o.HeaderName = "RequestVerificationToken";
             o.Cookie.Name = "showgeo.af";
         });
+        var proxy = builder.Configuration.GetSection(ProxyOptions.Section).Get<ProxyOptions>() ?? new();
+        var trusted = proxy.Networks();
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            // Render's proxies sit on addresses we cannot list in advance; the app is never exposed without them.
+            // X-Forwarded-* is honoured only from a connection whose peer is in a configured network; from anyone
+            // else the headers are left alone and the request keeps its real address, scheme and host.
             o.KnownIPNetworks.Clear();
             o.KnownProxies.Clear();
+            foreach (var network in trusted) o.KnownIPNetworks.Add(network);
         });
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -60,6 +64,31 @@ public static class WebSetup
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") });
         return app;
+    }
+}
+
+/// <summary>Which reverse proxies may set X-Forwarded-For, -Proto and -Host.</summary>
+public sealed class ProxyOptions
+{
+    public const string Section = "Proxy";
+
+    /// <summary>
+    /// Comma-separated CIDR ranges whose connections are trusted to forward. Render publishes no fixed addresses for
+    /// its load balancers, which reach the service over its private network, so the default is loopback and the
+    /// private ranges (RFC 1918 and IPv6 unique-local); the service has no public address of its own there.
+    /// </summary>
+    public string KnownNetworks { get; set; } = "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7";
+
+    public IReadOnlyList<System.Net.IPNetwork> Networks()
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var part in KnownNetworks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!System.Net.IPNetwork.TryParse(part, out var network))
+                throw new RequiredSettingException($"{Section}:KnownNetworks", $"has '{part}', which is not a CIDR range such as 10.0.0.0/8.");
+            networks.Add(network);
+        }
+        return networks;
     }
 }
 

@@ -64,7 +64,11 @@ public static class AssetsSetup
 
     private static async Task<IResult> ServeAsync(Guid id, HttpContext http, ShowgeoDb db, AssetService assets, CancellationToken ct)
     {
-        var asset = await db.Set<Asset>().AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+        var found = await db.Set<Asset>().AsNoTracking().Where(a => a.Id == id)
+            // An avatar is uploaded by its user, so the owner's row (joined by primary key) says whether it is one.
+            .Select(a => new { Asset = a, IsAvatar = a.Owner!.AvatarAssetId == a.Id })
+            .FirstOrDefaultAsync(ct);
+        var asset = found?.Asset;
         // A private asset the viewer may not see answers exactly like a missing one.
         if (asset is null || !await assets.CanReadAsync(asset, http.User, ct)) return Results.NotFound();
         var content = assets.Open(asset);
@@ -72,7 +76,11 @@ public static class AssetsSetup
 
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
-        headers.CacheControl = asset.IsPrivate ? "private, no-store" : "public, max-age=31536000, immutable";
+        // A user's avatar turns private with the profile, so shared caches must ask again each time (the ETag keeps
+        // that a cheap 304) and get the 404 once it has. Other public assets never change privacy.
+        headers.CacheControl = asset.IsPrivate ? "private, no-store"
+            : found!.IsAvatar ? "public, no-cache"
+            : "public, max-age=31536000, immutable";
         var disposition = new ContentDispositionHeaderValue(
             asset.Kind == AssetKind.Document ? DispositionTypeNames.Attachment : DispositionTypeNames.Inline);
         disposition.SetHttpFileName(asset.FileName);
