@@ -51,7 +51,7 @@ ensure_postgres() {
     $AS_POSTGRES psql -p "$PG_PORT" -qc "CREATE ROLE \"$PG_USER\" LOGIN CREATEDB PASSWORD '$PG_PASSWORD'"
   fi
   # DROP DATABASE … WITH (FORCE) must be able to end an autovacuum worker that happens to be in a test database.
-  $AS_POSTGRES psql -p "$PG_PORT" -qc "GRANT pg_signal_backend TO \"$PG_USER\"" >/dev/null
+  $AS_POSTGRES env PGOPTIONS='--client-min-messages=warning' psql -p "$PG_PORT" -qc "GRANT pg_signal_backend TO \"$PG_USER\"" >/dev/null
   export PG_PORT
 }
 
