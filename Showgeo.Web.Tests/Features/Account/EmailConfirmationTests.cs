@@ -110,6 +110,8 @@ public sealed class DevelopmentMailPageTests(DevelopmentApp app) : IClassFixture
         var mail = page.Document.QuerySelectorAll("article.dev-mail")
             .Single(a => a.QuerySelector("[data-testid=mail-to]")?.TextContent == "dora@example.com");
         Assert.Contains("Hello Dora <Dev>,", mail.TextContent);
+        // The page shows the mail as text and links only; nothing of its HTML is written out as markup.
+        Assert.Empty(mail.QuerySelectorAll(".dev-mail-body *:not(p):not(a)"));
         var link = mail.QuerySelector(".dev-mail-body a")!.GetAttribute("href")!;
         var confirmed = await client.GetAsync(new Uri(link).PathAndQuery);
         Assert.NotNull(confirmed.Document.QuerySelector("[data-testid=email-confirmed]"));
