@@ -32,7 +32,7 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
         var query = db.Set<Entity>().AsNoTracking();
         if (!string.IsNullOrWhiteSpace(Q))
         {
-            var pattern = "%" + Q.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = SqlLike.Containing(Q);
             query = query.Where(e => EF.Functions.ILike(e.Name, pattern) || EF.Functions.ILike(e.Slug, pattern));
         }
         Rows = await Rowify(query.OrderBy(e => e.Name).Take(PageSize)).ToListAsync(ct);

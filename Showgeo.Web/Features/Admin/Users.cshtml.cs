@@ -37,7 +37,7 @@ public sealed class UsersModel(ShowgeoDb db, UserManager<AppUser> users, TimePro
         if (!string.IsNullOrWhiteSpace(Q))
         {
             var term = Q.Trim().TrimStart('@');
-            var pattern = "%" + term.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = SqlLike.Containing(term);
             query = query.Where(u => EF.Functions.ILike(u.Email!, pattern) || EF.Functions.ILike(u.Handle!, pattern));
         }
         // One row more than a page says whether there is a next page without a count query.
