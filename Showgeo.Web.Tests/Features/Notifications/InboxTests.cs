@@ -68,7 +68,7 @@ public sealed class InboxTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         var row = page.Document.QuerySelector(".notification.unread")!;
 
         using var response = await client.SubmitRawAsync(page.Document, $"#{row.Id} form", htmx: true);
-        var fragment = WebClient.Parse(await response.Content.ReadAsStringAsync());
+        var fragment = Showgeo.Web.Tests.Infrastructure.WebClient.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(fragment.QuerySelector("header"));
@@ -78,7 +78,7 @@ public sealed class InboxTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.Equal("2", badge.TextContent);
 
         using var all = await client.SubmitRawAsync(page.Document, "form[action*='handler=ReadAll']", htmx: true);
-        var list = WebClient.Parse(await all.Content.ReadAsStringAsync());
+        var list = Showgeo.Web.Tests.Infrastructure.WebClient.Parse(await all.Content.ReadAsStringAsync());
         Assert.NotNull(list.QuerySelector("#inbox"));
         Assert.Empty(list.QuerySelectorAll(".notification.unread"));
         Assert.Equal("0", list.QuerySelector("#unread-badge[hx-swap-oob]")!.GetAttribute("data-count"));

@@ -34,7 +34,7 @@ public sealed class PreferenceTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         Assert.NotNull(select);
         var saved = await client.SubmitAsync(page.Document, "#notification-settings",
             new Dictionary<string, string> { [$"Form.Entities[{t.Entity.Id}]"] = nameof(EntityNotificationLevel.LiveOnly) });
-        Assert.Contains("Notification settings saved.", saved.Text);
+        Assert.True(saved.Text.Contains("Notification settings saved."), saved.Status + saved.Html[..Math.Min(3000, saved.Html.Length)]);
         Assert.Equal(nameof(EntityNotificationLevel.LiveOnly),
             saved.Document.QuerySelector($"select[name='Form.Entities[{t.Entity.Id}]'] option[selected]")?.GetAttribute("value"));
 

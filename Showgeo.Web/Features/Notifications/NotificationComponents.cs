@@ -5,16 +5,6 @@ using Showgeo.Web.Features.Entities;
 
 namespace Showgeo.Web.Features.Notifications;
 
-/// <summary>The header's unread count, rendered with every signed-in page (one count query).</summary>
-public sealed class UnreadBadgeViewComponent(NotificationInbox inbox) : ViewComponent
-{
-    public async Task<IViewComponentResult> InvokeAsync()
-    {
-        var count = EntityAccess.UserId(UserClaimsPrincipal) is { } userId ? await inbox.UnreadCountAsync(userId, HttpContext.RequestAborted) : 0;
-        return View("/Features/Notifications/_UnreadBadge.cshtml", new UnreadBadge(count));
-    }
-}
-
 public sealed record EntityNotice(string Kind, string Title, int? Reach, DateTimeOffset CreatedAt);
 
 /// <summary>For an entity's team: its latest broadcasts and how many followers each reached when it went out.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Infrastructure.Live;
 
 namespace Showgeo.Web.Features.Notifications;
 
@@ -56,6 +57,7 @@ public sealed class NotificationWriter(ShowgeoDb db, TimeProvider clock)
                 await tx.RollbackAsync(ct);
                 return (long?)null;
             }
+            await db.AnnounceLiveAsync(NotificationFeed.FeedName, n.Topic, seq, ct);
             await tx.CommitAsync(ct);
             return seq;
         });

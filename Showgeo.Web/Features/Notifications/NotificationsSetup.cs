@@ -1,6 +1,7 @@
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Infrastructure.Live;
 using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Notifications;
@@ -13,6 +14,9 @@ public static class NotificationsSetup
         services.AddScoped<NotificationWriter>();
         services.AddScoped<NotificationInbox>();
         services.AddScoped<EntityBroadcaster>();
+        services.AddScoped<NotificationHeader>();
+        services.AddSingleton<PartialHtml>();
+        services.AddLiveFeed<NotificationFeed>();
         services.AddDomainEventHandler<EventPublished, NewEventNotice>();
         // The notice first: the email handler mails what it stored.
         services.AddDomainEventHandler<EventPhaseChanged, PhaseChangeNotice>();
