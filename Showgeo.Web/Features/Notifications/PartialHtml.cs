@@ -17,6 +17,8 @@ public sealed class PartialHtml(IRazorViewEngine views, ITempDataProvider tempDa
     {
         await using var scope = scopes.CreateAsyncScope();
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        // An endpoint makes URL helpers (asp-page, hx-page) use endpoint routing, as they do inside a request.
+        http.SetEndpoint(new Endpoint(null, EndpointMetadataCollection.Empty, "Live push"));
         var action = new ActionContext(http, new Microsoft.AspNetCore.Routing.RouteData(), new ActionDescriptor());
         var view = views.GetView(executingFilePath: null, path, isMainPage: false).View
                    ?? throw new InvalidOperationException($"No partial at {path}.");
