@@ -143,7 +143,7 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
         return asset.EntityId is { } entityId && await access.CanAsync(entityId, user, EntityPermission.ManageProfile, ct);
     }
 
-    public Stream? Open(Asset asset) => store.Open(asset.StorageKey);
+    public Task<Stream?> OpenAsync(Asset asset, CancellationToken ct = default) => store.OpenAsync(asset.StorageKey, asset.SizeBytes, ct);
 
     private async Task<(AssetType? Type, string? Error)> CheckAsync(AssetUpload upload, IReadOnlyCollection<AssetKind> allowedKinds, CancellationToken ct)
     {
