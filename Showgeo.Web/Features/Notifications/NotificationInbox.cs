@@ -107,7 +107,8 @@ public sealed class NotificationInbox(ShowgeoDb db, TimeProvider clock)
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO notification_settings (user_id, read_through, muted_kinds, email_live_now, email_cancellations, updated_at)
             VALUES ({userId}, (SELECT coalesce(max(seq), 0) FROM notifications), {Array.Empty<string>()}, false, false, {clock.GetUtcNow()})
-            ON CONFLICT (user_id) DO UPDATE SET read_through = greatest(notification_settings.read_through, excluded.read_through)
+            ON CONFLICT (user_id) DO UPDATE SET read_through = greatest(notification_settings.read_through, excluded.read_through),
+                updated_at = excluded.updated_at
             """, ct);
         await db.Database.ExecuteSqlAsync($"""
             DELETE FROM notification_reads r USING notifications n, notification_settings s
