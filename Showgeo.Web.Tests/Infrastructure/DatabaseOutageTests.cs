@@ -128,3 +128,33 @@ public sealed class DatabaseOutageTests(OutageApp app) : IClassFixture<OutageApp
         Assert.Contains(app.Logs.Entries, e => e.Category == typeof(DatabaseOutageHandler).FullName && e.Message.Contains("503"));
     }
 }
+
+public sealed class DatabaseOutageRuleTests
+{
+    private static PostgresException Server(string sqlState) => new("test", "FATAL", "FATAL", sqlState);
+
+    public static TheoryData<string, Exception, bool> Cases() => new()
+    {
+        { "connection refused", new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111)), true },
+        { "broken stream", new NpgsqlException("Exception while reading from stream", new EndOfStreamException()), true },
+        { "timeout", new NpgsqlException("Timeout", new TimeoutException()), true },
+        { "server shutting down", Server(PostgresErrorCodes.AdminShutdown), true },
+        { "server starting up", Server(PostgresErrorCodes.CannotConnectNow), true },
+        { "connection failure", Server(PostgresErrorCodes.ConnectionFailure), true },
+        { "too many connections", Server(PostgresErrorCodes.TooManyConnections), true },
+        { "wrapped by EF", new DbUpdateException("save failed", new NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException(111))), true },
+        { "unique violation", Server(PostgresErrorCodes.UniqueViolation), false },
+        { "serialization failure", Server(PostgresErrorCodes.SerializationFailure), false },
+        { "wrapped constraint", new DbUpdateException("save failed", Server(PostgresErrorCodes.ForeignKeyViolation)), false },
+        { "not the database", new InvalidOperationException("bug"), false },
+        { "plain timeout", new TimeoutException(), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Only_failures_to_reach_the_server_count_as_an_outage(string what, Exception exception, bool outage)
+    {
+        Assert.True(DatabaseOutage.IsOutage(exception) == outage, $"{what}: expected IsOutage = {outage}");
+        Assert.Equal(outage ? 503 : 500, DatabaseOutage.StatusCodeFor(exception));
+    }
+}
