@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Showgeo.Web.Infrastructure;
@@ -44,10 +45,6 @@ public static class DatabaseOutage
 
     public static void SetRetryAfter(HttpResponse response) =>
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The exception handler's status for <paramref name="exception"/>: 503 for an outage, 500 otherwise.</summary>
-    public static int StatusCodeFor(Exception exception) =>
-        IsOutage(exception) ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
 
     /// <summary>
     /// Outermost guard: an outage that escapes the friendly error page (in Development, where the developer exception
@@ -95,14 +92,25 @@ public sealed class DatabaseOutageHandler(NpgsqlDataSource dataSource, TimeProvi
 
     public ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (DatabaseOutage.IsOutage(exception))
+        if (DatabaseOutage.IsOutage(exception) || RequestConnectionBroke(context))
         {
             Observe(exception);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             DatabaseOutage.SetRetryAfter(context.Response);
         }
-        // Not handled: the exception handler goes on to render the error page with the status chosen for it.
+        // Not handled: the exception handler goes on to render the error page with the status set here.
         return ValueTask.FromResult(false);
     }
+
+    /// <summary>
+    /// A connection can break where Npgsql does not report it (while a finished command's reader is disposed); the
+    /// next statement of that transaction then fails with "Transaction is already completed", which on its own
+    /// looks like a bug. Seen in a flash sale under <c>pg_ctl stop -m immediate</c>; the request's connection says
+    /// what really happened.
+    /// </summary>
+    private static bool RequestConnectionBroke(HttpContext context) =>
+        context.RequestServices.GetService<Data.ShowgeoDb>()?.Database.GetDbConnection() is NpgsqlConnection connection
+        && connection.FullState.HasFlag(System.Data.ConnectionState.Broken);
 
     public void Observe(Exception exception)
     {

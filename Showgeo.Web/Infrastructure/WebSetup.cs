@@ -53,8 +53,7 @@ public static class WebSetup
             app.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error",
-                StatusCodeSelector = DatabaseOutage.StatusCodeFor,
-                // An outage is logged once every few seconds by DatabaseOutageHandler, not once per failed request.
+                // DatabaseOutageHandler turns an outage into a 503 and logs it once every few seconds, not per request.
                 SuppressDiagnosticsCallback = c => DatabaseOutage.IsOutage(c.Exception),
             });
             app.UseHsts();
