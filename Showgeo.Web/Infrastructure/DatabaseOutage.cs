@@ -9,8 +9,8 @@ namespace Showgeo.Web.Infrastructure;
 /// <summary>
 /// The one rule for "PostgreSQL cannot be reached right now": such a failure is answered 503 with
 /// <c>Retry-After</c> instead of 500, and the connection pool is emptied so the first requests after the database
-/// comes back open fresh connections instead of finding dead ones. Background work (the outbox dispatcher, recurring
-/// jobs) uses the same test to wait and retry instead of failing.
+/// comes back open fresh connections instead of finding dead ones. Recurring jobs use the same test to skip a tick
+/// with a warning; the outbox dispatcher already retries (and its listener reconnects) on any Npgsql failure.
 /// </summary>
 public static class DatabaseOutage
 {
