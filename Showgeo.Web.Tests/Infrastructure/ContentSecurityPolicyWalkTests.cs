@@ -65,6 +65,8 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             ["/Account/Manage"] = [new(Who.Fan)],
             ["/Users/EditProfile"] = [new(Who.Fan)],
             ["/Follow/Mine"] = [new(Who.Fan)],
+            ["/Notifications/Inbox"] = [new(Who.Fan)],
+            ["/Notifications/Preferences"] = [new(Who.Fan)],
             ["/Follow/Toggle"] = [new(Who.Fan, new { entityId = d.Tickets.Entity.Id }, Note: "redirects to the profile")],
             ["/Follow/Followers"] = [new(Who.Manager, new { slug })],
             ["/Tickets/Wallet"] = [new(Who.Fan)],

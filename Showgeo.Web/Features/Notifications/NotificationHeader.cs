@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Infrastructure.Live;
 
 namespace Showgeo.Web.Features.Notifications;
@@ -16,9 +17,17 @@ public sealed class NotificationHeader(ShowgeoDb db, NotificationInbox inbox)
     {
         if (EntityAccess.UserId(http.User) is not { } userId) return null;
         var ct = http.RequestAborted;
-        var position = await db.Set<Notification>().MaxAsync(n => (long?)n.Seq, ct) ?? 0;
-        var count = await inbox.UnreadCountAsync(userId, ct);
-        LiveStream.Track(http, NotificationFeed.FeedName, position);
-        return new UnreadBadge(count);
+        try
+        {
+            var position = await db.Set<Notification>().MaxAsync(n => (long?)n.Seq, ct) ?? 0;
+            var count = await inbox.UnreadCountAsync(userId, ct);
+            LiveStream.Track(http, NotificationFeed.FeedName, position);
+            return new UnreadBadge(count);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // The page saying "briefly unavailable" still renders: no count, and no stream to open.
+            return new UnreadBadge(0);
+        }
     }
 }
