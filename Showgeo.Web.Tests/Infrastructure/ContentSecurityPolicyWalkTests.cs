@@ -158,7 +158,7 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
     private static async Task SettleAsync(IPage page)
     {
         await page.WaitForLoadStateAsync(LoadState.Load);
-        await page.WaitForFunctionAsync("() => !document.querySelector('.htmx-request')", null, new() { Timeout = 5_000 });
+        await page.WaitForFunctionAsync("() => !document.querySelector('.htmx-request')", null, new() { Timeout = 15_000 });
     }
 
     /// <summary>An htmx swap (the follow button) and a boosted navigation run under the policy too.</summary>
