@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 
@@ -15,6 +16,12 @@ public sealed class RejectNulCharactersFilter : IAsyncPageFilter
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         var request = context.HttpContext.Request;
+        // The error page shown for this very request (re-executed with the same form) must still render.
+        if (context.HttpContext.Features.Get<IStatusCodeReExecuteFeature>() is not null)
+        {
+            await next();
+            return;
+        }
         var carriesNul = request.Query.Any(q => HasNul(q.Key) || q.Value.Any(HasNul))
                          || context.RouteData.Values.Values.Any(v => v is string s && HasNul(s));
         if (!carriesNul && request.HasFormContentType)
@@ -26,8 +33,7 @@ public sealed class RejectNulCharactersFilter : IAsyncPageFilter
             }
             catch (InvalidDataException)
             {
-                // The form reader refuses some of these itself ("The form value contains invalid characters").
-                carriesNul = true;
+                // A form the reader refuses (NUL in it, too many fields) is answered by the framework's own 400.
             }
         }
         if (carriesNul)
