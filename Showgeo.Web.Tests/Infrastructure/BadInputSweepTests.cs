@@ -37,7 +37,7 @@ public sealed class SweepApp : MatrixApp
 /// alone with a few values while the others stay valid, then a body of invalid UTF-8 bytes. The fields come from the
 /// catalog's form, the page's rendered form and the handler's bound parameters and properties. Every answer must be a
 /// redirect (accepted), the form back (200) or a 4xx; and when nothing was accepted the database must be unchanged.
-/// Requests for one handler run in parallel against a world of its own; handlers run one after another so that the
+/// Requests for one handler run in parallel against a world no earlier batch wrote to; handlers run one after another so that the
 /// database snapshot around each handler's batch is its own.
 /// </summary>
 public sealed class BadInputSweepTests(SweepApp app, ITestOutputHelper output) : IClassFixture<SweepApp>
@@ -47,11 +47,12 @@ public sealed class BadInputSweepTests(SweepApp app, ITestOutputHelper output) :
 
     private static readonly string[] Batched =
     [
-        "", "abc", "-1", "99999999999999999999999999999", "1234567890123456789012345678", "12345678901234567890123456.78",
-        "1e309", "NaN", "2026-02-30T25:61", Huge, "\u0000", "\u0007\u202Egnp.exe", "00000000-0000-0000-0000-000000000000",
+        "", "-1", "abc", "99999999999999999999999999999", "1234567890123456789012345678.99", "1e309", "NaN", Huge, "\u0000",
+        "\u0007\u202Egnp.exe",
     ];
 
-    private static readonly string[] Alone = ["abc", "1234567890123456789012345678.99", Huge];
+    // Alone, the two kinds that got past validation before: an overflowing number and an overlong string.
+    private static readonly string[] Alone = ["1234567890123456789012345678.99", Huge];
 
     private sealed record Request(string Handler, string Field, string Value, string Method, string Url, FormBody? Form, byte[]? RawBody = null)
     {
@@ -71,13 +72,21 @@ public sealed class BadInputSweepTests(SweepApp app, ITestOutputHelper output) :
         var sent = 0;
         var swept = 0;
         var started = DateTime.UtcNow;
+        // The server runs in this process: its CPU time is what the sweep costs on a quiet machine.
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        World? world = null;
         foreach (var c in cases)
         {
             if (SweepActor(c) is not { } actor) continue;
-            var world = await app.NewWorldAsync();
+            // A world nothing was written to serves the next handler too.
+            world ??= await app.NewWorldAsync();
             if (c.Prepare is not null) await c.Prepare(app, world, actor);
             var requests = await RequestsAsync(c, handlers[c.Handler], world, actor);
-            if (requests.Count == 0) continue;
+            if (requests.Count == 0)
+            {
+                if (c.Prepare is not null) world = null;
+                continue;
+            }
             swept++;
             sent += requests.Count;
             await app.SettleAsync();
@@ -90,6 +99,7 @@ public sealed class BadInputSweepTests(SweepApp app, ITestOutputHelper output) :
 
             var failed = answers.Where(Failed).ToList();
             var accepted = answers.Where(a => Accepted(a)).ToList();
+            if (changed.Count > 0 || accepted.Count > 0 || c.Prepare is not null) world = null;
             // Replayed one at a time, so what the app logged belongs to that request (and a race between two bad
             // requests is not mistaken for a bad input).
             foreach (var a in failed.OrderBy(a => a.Request.Field).Take(12))
@@ -109,7 +119,7 @@ public sealed class BadInputSweepTests(SweepApp app, ITestOutputHelper output) :
             else if (changed.Count > 0)
                 problems.AddRange(await RefusedThatWroteAsync(c, actor, answers.Where(a => !Accepted(a)).Select(a => a.Request).ToList()));
         }
-        output.WriteLine($"Swept {swept} handlers with {sent} requests: {Batched.Length} values in every field at once, {Alone.Length} per field alone (and 6 more ids per id field), 3 per route value, one invalid UTF-8 body; in {(DateTime.UtcNow - started).TotalSeconds:0.0} s.");
+        output.WriteLine($"Swept {swept} handlers with {sent} requests: {Batched.Length} values in every field at once, {Alone.Length} per field alone (and 6 more ids per id field), 3 per route value, one invalid UTF-8 body; in {(DateTime.UtcNow - started).TotalSeconds:0.0} s, {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.0} s of CPU in this process.");
         Assert.True(swept >= 45, $"Only {swept} handlers were swept; the field discovery is wrong.");
         Assert.True(problems.Count == 0, $"{problems.Count} problem(s):\n" + string.Join("\n", problems));
     }
