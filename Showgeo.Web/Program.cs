@@ -4,6 +4,7 @@ using Showgeo.Web.Features.Assets;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
@@ -26,6 +27,7 @@ builder.AddShowgeoAssets();
 builder.AddShowgeoEvents();
 builder.AddShowgeoPayments();
 builder.AddShowgeoTicketing();
+builder.AddShowgeoNotifications();
 
 var app = builder.Build();
 
