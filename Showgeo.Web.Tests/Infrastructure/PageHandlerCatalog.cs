@@ -35,6 +35,9 @@ public sealed record HandlerCase(string Handler, string Method, Func<World, stri
     /// </summary>
     public Probe? Foreign { get; init; }
 
+    /// <summary>A refused request may still write on purpose (a failed sign-in counts towards lockout): the sweep then checks only for 5xx.</summary>
+    public bool RefusalsWrite { get; init; }
+
     /// <summary>Whether the bad-input sweep sends this case its corpus (GET cases without parameters are skipped anyway).</summary>
     public bool Sweep { get; init; } = true;
 
@@ -122,7 +125,7 @@ public static class PageHandlerCatalog
         Post("Account/LinkGoogle:OnPost", _ => "/account/link-google", Everyone(Outcome.SignIn), _ => F(("Input.Password", Arrange.Password))) with { Public = true },
         Get("Account/Login:OnGet", _ => "/account/login", Everyone(Outcome.Allowed)) with { Public = true },
         Post("Account/Login:OnPost", _ => "/account/login", Everyone(Outcome.Allowed),
-            _ => F(("Input.Email", "stranger@matrix.test"), ("Input.Password", Arrange.Password))) with { Public = true, FreshClient = true, Writes = false },
+            _ => F(("Input.Email", "stranger@matrix.test"), ("Input.Password", Arrange.Password))) with { Public = true, FreshClient = true, Writes = false, RefusalsWrite = true },
         Get("Account/Logout:OnGet", _ => "/account/logout", Everyone(Outcome.Allowed)) with { Public = true },
         Post("Account/Logout:OnPost", _ => "/account/logout", Everyone(Outcome.Allowed)) with { Public = true, FreshClient = true, Writes = false },
         Get("Account/Manage:OnGet", _ => "/account/manage", SignedIn),

@@ -16,7 +16,9 @@ public static class WebSetup
             o.RootDirectory = "/Features";
             o.Conventions.ConfigureFilter(new AutoValidateAntiforgeryTokenAttribute());
             o.Conventions.ConfigureFilter(new VaryOnHtmxFilter());
-        }).AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
+            o.Conventions.ConfigureFilter(new RejectNulCharactersFilter());
+        }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()))
+            .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         builder.Services.AddAntiforgery(o =>
         {

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Showgeo.Web.Data;
 using Showgeo.Web.Infrastructure;
 
@@ -51,7 +53,16 @@ public sealed class RegisterModel(
             DisplayName = Input.DisplayName.Trim(),
             CreatedAt = clock.GetUtcNow(),
         };
-        var result = await users.CreateAsync(user, Input.Password);
+        IdentityResult result;
+        try
+        {
+            result = await users.CreateAsync(user, Input.Password);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Two sign-ups for one address at the same moment: Identity's duplicate check passed for both.
+            result = IdentityResult.Failed(new IdentityError { Code = "DuplicateEmail", Description = "" });
+        }
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)

@@ -16,7 +16,8 @@ public sealed class EntitiesModel(ShowgeoDb db, TimeProvider clock) : PageModel
     public sealed record EntityRow(Guid Id, string Slug, string Name, EntityKind Kind, bool IsVerified,
         DateTimeOffset? SuspendedAt, string? SuspensionReason, string? OwnerName, DateTimeOffset CreatedAt);
 
-    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    // Kept short: the search goes back into the redirect after every action, and a huge one overflows the headers.
+    [BindProperty(SupportsGet = true)] public string? Q { get; set => field = value is { Length: > 100 } ? value[..100] : value; }
 
     [BindProperty, Display(Name = "Reason"), StringLength(500, ErrorMessage = "Keep the reason under 500 characters.")]
     public string? Reason { get; set; }

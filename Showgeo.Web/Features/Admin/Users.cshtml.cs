@@ -17,7 +17,8 @@ public sealed class UsersModel(ShowgeoDb db, UserManager<AppUser> users, TimePro
     public sealed record UserRow(Guid Id, string Email, string DisplayName, string? Handle, DateTimeOffset? SuspendedAt,
         string? SuspensionReason, DateTimeOffset CreatedAt, bool IsSelf);
 
-    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    // Kept short: the search goes back into the redirect after every action, and a huge one overflows the headers.
+    [BindProperty(SupportsGet = true)] public string? Q { get; set => field = value is { Length: > 100 } ? value[..100] : value; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
 
     [BindProperty, Display(Name = "Reason"), StringLength(500, ErrorMessage = "Keep the reason under 500 characters.")]
@@ -87,6 +88,9 @@ public sealed class UsersModel(ShowgeoDb db, UserManager<AppUser> users, TimePro
         // often that runs), so a suspension signs the account out everywhere. Saving the stamp saves the change and
         // its record in the same SaveChanges.
         var result = await users.UpdateSecurityStampAsync(user);
+        // Another admin changed the account in the same moment: nothing was saved, and saying so beats a 500.
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure)))
+            return StatusCode(StatusCodes.Status409Conflict);
         if (!result.Succeeded)
             throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
 

@@ -40,10 +40,10 @@ public sealed class EventInput
     [StringLength(2, ErrorMessage = "Use the two-letter country code, e.g. GB.")]
     public string? Country { get; set; }
 
-    [Range(-90, 90, ErrorMessage = "Latitude must be between -90 and 90.")]
+    [Range(-90.0, 90.0, ErrorMessage = "Latitude must be between -90 and 90.")]
     public double? Latitude { get; set; }
 
-    [Range(-180, 180, ErrorMessage = "Longitude must be between -180 and 180.")]
+    [Range(-180.0, 180.0, ErrorMessage = "Longitude must be between -180 and 180.")]
     public double? Longitude { get; set; }
 
     [Required(ErrorMessage = "Pick the event's time zone."), Display(Name = "Time zone")]

@@ -212,6 +212,8 @@ public static class Money
     {
         if (!decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value)) return null;
         var factor = Decimals(currency) == 0 ? 1m : 100m;
+        // Checked before multiplying: a 28-digit amount times 100 overflows decimal itself.
+        if (value > long.MaxValue / 2 / factor) return null;
         var minor = value * factor;
         if (minor != decimal.Truncate(minor) || minor > long.MaxValue / 2) return null;
         return (long)minor;

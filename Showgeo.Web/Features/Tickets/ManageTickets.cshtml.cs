@@ -99,10 +99,14 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
     {
         if (await AuthorizeAsync(slug, eventId, ct) is { } denied) return denied;
         var inUse = await db.Set<OrderLine>().AnyAsync(l => l.ItemId == typeId, ct);
-        if (inUse) ModelState.AddModelError("", "This ticket type has orders; it cannot be deleted.");
-        else if (await db.Set<TicketType>().Where(t => t.Id == typeId && t.EventId == eventId).ExecuteDeleteAsync(ct) == 0)
-            ModelState.AddModelError("", "That ticket type is not part of this event.");
-        return ModelState.IsValid ? await DoneAsync("Ticket type deleted.", ct) : await RenderAsync(ct);
+        // Decided by this delete alone: the page's Input is bound on every POST, and a stray error there must not
+        // report a deletion that happened as refused.
+        var error = inUse ? "This ticket type has orders; it cannot be deleted."
+            : await db.Set<TicketType>().Where(t => t.Id == typeId && t.EventId == eventId).ExecuteDeleteAsync(ct) == 0
+                ? "That ticket type is not part of this event." : null;
+        if (error is null) return await DoneAsync("Ticket type deleted.", ct);
+        ModelState.AddModelError("", error);
+        return await RenderAsync(ct);
     }
 
     public Task<IActionResult> OnPostRefundOrderAsync(string slug, Guid eventId, Guid orderId, CancellationToken ct) =>
