@@ -47,25 +47,25 @@ public sealed class ChatQueries(ShowgeoDb db, LinkGenerator links)
 
     /// <summary>
     /// The changes of one room with <paramref name="after"/> &lt; seq &lt;= <paramref name="upTo"/>, oldest first, at most
-    /// <paramref name="limit"/> (the newest ones when there are more). One query for the range; the reaction counts and
+    /// <paramref name="limit"/> of them when given. One query for the range; the reaction counts and
     /// polls it needs follow in one query each, only when the range holds such changes.
     /// </summary>
     public async Task<(IReadOnlyList<Change> Changes, IReadOnlyList<ChatReactionCount> Reactions, IReadOnlyList<ChatPollView> Polls)> ChangesAsync(
-        Guid eventId, long after, long upTo, int limit, CancellationToken ct)
+        Guid eventId, long after, long upTo, int? limit, CancellationToken ct)
     {
-        var rows = await (from l in db.Set<ChatLogEntry>().AsNoTracking()
+        var query = from l in db.Set<ChatLogEntry>().AsNoTracking()
                           where l.EventId == eventId && l.Seq > after && l.Seq <= upTo
                           join e in db.Set<Events.Event>() on l.EventId equals e.Id
                           join m in db.Set<ChatMessage>() on l.MessageId equals m.Id into ms
                           from m in ms.DefaultIfEmpty()
-                          orderby l.Seq descending
+                          orderby l.Seq
                           select new
                           {
                               l.Seq, l.Kind, e.Slug, l.MessageId,
                               UserId = (Guid?)m.UserId, m.AuthorName, m.Body, CreatedAt = (DateTimeOffset?)m.CreatedAt,
                               DeletedAt = m.DeletedAt,
-                          }).Take(limit).ToListAsync(ct);
-        rows.Reverse();
+                          };
+        var rows = await (limit is { } n ? query.Take(n) : query).ToListAsync(ct);
         var changes = rows.Select(r => new Change(r.Seq, r.Kind, eventId, r.Slug,
             r.Kind == ChatLogKind.Message && r.UserId is { } uid
                 ? new ChatMessageView(r.MessageId!.Value, r.Seq, uid, r.AuthorName, r.Body, r.CreatedAt!.Value, ModerateUrl(r.Slug, r.MessageId!.Value))

@@ -6,6 +6,7 @@ using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Tickets;
+using Showgeo.Web.Infrastructure.Live;
 using FollowRow = Showgeo.Web.Features.Follow.Follow;
 
 namespace Showgeo.Web.Features.Chat;
@@ -397,7 +398,7 @@ public sealed class ChatService(ShowgeoDb db, EventAccess eventAccess, TimeProvi
         return blocked[0] is { } until && until > now ? until : null;
     }
 
-    private Task AnnounceAsync(Guid eventId, long seq, CancellationToken ct) => ChatLive.AnnounceAsync(db, eventId, seq, ct);
+    private Task AnnounceAsync(Guid eventId, long seq, CancellationToken ct) => db.AnnounceLiveAsync(ChatFeed.FeedName, ChatFeed.Topic(eventId), seq, ct);
 
     private static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

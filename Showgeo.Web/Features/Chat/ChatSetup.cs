@@ -1,3 +1,5 @@
+using Showgeo.Web.Infrastructure.Live;
+
 namespace Showgeo.Web.Features.Chat;
 
 /// <summary>Wires event chat: the room service, its reads, the renderer the live stream uses, and the room feed.</summary>
@@ -8,6 +10,7 @@ public static class ChatSetup
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<ChatQueries>();
         builder.Services.AddSingleton<ChatHtml>();
+        builder.Services.AddLiveFeed<ChatFeed>();
         return builder;
     }
 }
