@@ -54,10 +54,10 @@ public sealed partial class ChatBench(ChatBench.Options options)
                 SELECT md5('p' || g)::uuid, 'Poster ' || g, now(), 'poster' || g, 'POSTER' || g, false, false, false, false, 0
                 FROM generate_series(1, {options.Posters}) g;
                 INSERT INTO entities (id, slug, name, kind, bio, genres, links, is_verified, follower_count, created_at)
-                VALUES ('{Guid.NewGuid()}', 'bench-artist', 'Bench Artist', 'Artist', '', '{{}}', '{{}}', true, 0, now());
+                VALUES ('{Guid.NewGuid()}', 'bench-artist', 'Bench Artist', 'Artist', '', ARRAY[]::text[], ARRAY[]::text[], true, 0, now());
                 INSERT INTO events (id, entity_id, slug, title, description, starts_at, ends_at, time_zone, is_online, genres,
                                     visibility, phase, created_at)
-                SELECT '{eventId}', id, 'bench-live', 'Bench Live', '', now(), now() + interval '3 hours', 'UTC', true, '{{}}',
+                SELECT '{eventId}', id, 'bench-live', 'Bench Live', '', now(), now() + interval '3 hours', 'UTC', true, ARRAY[]::text[],
                        'Public', 'Live', now() FROM entities;
                 """);
             var posters = Enumerable.Range(1, options.Posters).Select(g => PosterId(g)).ToArray();
