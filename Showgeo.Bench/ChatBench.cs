@@ -76,6 +76,7 @@ public sealed partial class ChatBench(ChatBench.Options options)
             var memoryBefore = Process.GetCurrentProcess().WorkingSet64;
             var gcBefore = GC.GetTotalMemory(forceFullCollection: true);
             var sw = Stopwatch.StartNew();
+            Console.WriteLine($"opening {options.Viewers} viewers ({options.Probes} sampled) on room {eventId}");
             var readers = new List<Task>(options.Viewers);
             var opening = new SemaphoreSlim(64);
             {
@@ -120,6 +121,7 @@ public sealed partial class ChatBench(ChatBench.Options options)
             Console.WriteLine($"{connected} viewers connected ({failed} failed) in {heldFor.TotalSeconds:0.0}s; " +
                 $"working set +{memoryHeld / 1024.0 / Math.Max(1, connected):0.0} KB and managed heap +{gcHeld / 1024.0 / Math.Max(1, connected):0.0} KB per connection (server and client together)");
 
+            Console.WriteLine($"posting {options.Rate} messages/s for {options.Seconds}s from {options.Posters} people");
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var wall = Stopwatch.StartNew();
             var total = options.Rate * options.Seconds;
@@ -132,6 +134,8 @@ public sealed partial class ChatBench(ChatBench.Options options)
                 var inFlight = new List<Task>();
                 for (var n = 0; n < total; n++)
                 {
+                    // Bounded: a server that cannot keep up stops the run at three times its planned length.
+                    if (wall.Elapsed > TimeSpan.FromSeconds(options.Seconds * 3)) break;
                     // Paced against the clock, not against completions: a slow server shows up as latency, not as a lower rate.
                     var due = TimeSpan.FromSeconds((double)n / options.Rate);
                     var wait = due - Stopwatch.GetElapsedTime(started);
@@ -162,7 +166,7 @@ public sealed partial class ChatBench(ChatBench.Options options)
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var window = wall.Elapsed;
             stop.Cancel();
-            await Task.WhenAll(readers);
+            await Task.WhenAny(Task.WhenAll(readers), Task.Delay(TimeSpan.FromSeconds(10)));
 
             var sorted = latencies.ToArray();
             Array.Sort(sorted);
