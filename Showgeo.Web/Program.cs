@@ -5,6 +5,7 @@ using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
@@ -28,6 +29,7 @@ builder.AddShowgeoEvents();
 builder.AddShowgeoPayments();
 builder.AddShowgeoTicketing();
 builder.AddShowgeoChat();
+builder.AddShowgeoNotifications();
 
 var app = builder.Build();
 

@@ -54,6 +54,19 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task The_demo_fan_has_notifications_in_the_inbox_and_the_badge()
+    {
+        using var fan = app.CreateClient();
+        await fan.SignInAsync(DemoData.FanEmail, DemoData.Password);
+
+        var inbox = await fan.GetAsync("/me/notifications");
+        var titles = inbox.Document.QuerySelectorAll(".notification .notification-title").Select(t => t.TextContent.Trim()).ToList();
+        Assert.Contains("Luna Waves announced Luna Waves: Lisbon Night", titles);
+        Assert.Contains("Luna Waves announced Luna Waves at The Foundry", titles);
+        Assert.True(int.Parse(inbox.Document.QuerySelector("#unread-badge")!.GetAttribute("data-count")!) >= 2);
+    }
+
+    [Fact]
     public async Task Seeding_again_adds_nothing()
     {
         await using var before = app.CreateDb();

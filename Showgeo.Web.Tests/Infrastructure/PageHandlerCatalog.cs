@@ -325,6 +325,15 @@ public static class PageHandlerCatalog
             Prepare = (app, w, actor) => actor == Actor.Anonymous ? Task.CompletedTask : app.FollowAsync(app.IdOf(actor), w.EntityId),
         },
 
+        // Notifications: a person's own inbox and settings; a notice they cannot see is "not found".
+        Get("Notifications/Inbox:OnGet", _ => "/me/notifications", SignedIn),
+        Get("Notifications/Inbox:OnGetBadge", _ => "/me/notifications?handler=Badge", SignedIn),
+        Post("Notifications/Inbox:OnPostRead", _ => $"/me/notifications?handler=Read&id={Guid.NewGuid()}",
+            actor => actor == Actor.Anonymous ? Outcome.SignIn : Outcome.NotFound),
+        Post("Notifications/Inbox:OnPostReadAll", _ => "/me/notifications?handler=ReadAll", SignedIn),
+        Get("Notifications/Preferences:OnGet", _ => "/me/notifications/settings", SignedIn),
+        Post("Notifications/Preferences:OnPost", _ => "/me/notifications/settings", SignedIn, _ => F(("Form.Kinds", "LIVE_NOW"))),
+
         // Tickets and payments
         Get("Tickets/Checkout:OnGet", w => $"/checkout/{w.EventId}", SignedIn),
         Post("Tickets/Checkout:OnPost", w => $"/checkout/{w.EventId}", SignedIn, w => F(($"Quantities[{w.TypeId}]", 1))) with

@@ -5,9 +5,11 @@ using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Features.Tours;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Data;
 
@@ -90,6 +92,11 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
         db.Add(new Follow { UserId = fan.Id, EntityId = entities[0].Id, CreatedAt = now });
         entities[0].FollowerCount = 1;
         await db.SaveChangesAsync(ct);
+        // The fan's inbox starts with Luna Waves' two announcements, written by the same handler a publication runs;
+        // the purchases and the cancellation below add theirs through the outbox as the app runs.
+        foreach (var announced in new[] { events[0], events[1] })
+            await services.GetRequiredService<NewEventNotice>().HandleAsync(new EventPublished(announced.Id, announced.EntityId),
+                new DomainEventContext(Guid.NewGuid(), 1, now), ct);
         await PurchasesAsync(fan, manager, events[0], events[7], ct);
         await ChatAsync(fan, manager, events[0], ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Infrastructure;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Entities.Manage;
 
@@ -66,6 +67,7 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
             return await ProblemAsync($"{user.DisplayName} is already a member ({role}).", ct);
 
         db.Add(new EntityMember { EntityId = Entity.Id, UserId = user.Id, Role = Add.Role, AddedAt = clock.GetUtcNow() });
+        db.AddDomainEvent(new EntityRoleGranted(Entity.Id, user.Id, Add.Role, ViewerId!.Value), clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(ct);
@@ -91,10 +93,16 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
         if (!AssignableRoles.Contains(role))
             return await ProblemAsync("Choose manager or coordinator. Ownership is handed over by transfer.", ct);
         // The owner row is excluded in SQL, so a manager cannot demote the owner however the form is tampered with.
-        var changed = await db.Set<EntityMember>()
-            .Where(m => m.EntityId == Entity.Id && m.UserId == userId && m.Role != EntityRole.Owner)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), ct);
-        if (changed == 0) return await ProblemAsync(await WhyNotAsync(userId, ct), ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var changed = await db.Set<EntityMember>()
+                .Where(m => m.EntityId == Entity.Id && m.UserId == userId && m.Role != EntityRole.Owner && m.Role != role)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Role, role), ct);
+            if (changed == 1) await db.PublishAsync(new EntityRoleGranted(Entity.Id, userId, role, ViewerId!.Value), clock.GetUtcNow(), ct);
+            await tx.CommitAsync(ct);
+            // Already in that role: nothing changed and nothing is announced, but the answer is the same.
+            if (changed == 0 && !await HasRoleAsync(userId, role, ct)) return await ProblemAsync(await WhyNotAsync(userId, ct), ct);
+        }
         if (userId == ViewerId && !EntityAccess.Allows(role, EntityPermission.ManageMembers))
             return LeaveMembersPage($"You are now a {role.ToString().ToLowerInvariant()}.", slug);
         return await DoneAsync($"{await NameOfAsync(userId, ct)} is now {ArticleFor(role)}.", ct);
@@ -132,6 +140,7 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
             await tx.RollbackAsync(ct);
             return await ProblemAsync("Ownership can only go to someone who is already a member. Add them first.", ct);
         }
+        await db.PublishAsync(new EntityRoleGranted(Entity.Id, userId, EntityRole.Owner, ViewerId!.Value), clock.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
         Entity = Entity with { Role = EntityRole.Manager };
         return await DoneAsync($"{await NameOfAsync(userId, ct)} now owns {Entity.Name}. You are a manager.", ct);
@@ -154,6 +163,9 @@ public sealed class MembersModel(ShowgeoDb db, ManagedEntityGate gate, UserManag
         }
         return await users.FindByEmailAsync(who);
     }
+
+    private Task<bool> HasRoleAsync(Guid userId, EntityRole role, CancellationToken ct) =>
+        db.Set<EntityMember>().AnyAsync(m => m.EntityId == Entity.Id && m.UserId == userId && m.Role == role, ct);
 
     private async Task<string> WhyNotAsync(Guid userId, CancellationToken ct)
     {
