@@ -3,6 +3,7 @@ namespace Showgeo.Bench;
 /// <summary>
 /// Usage: dotnet run -c Release --project Showgeo.Bench -- discovery [--requests N] [--concurrency N] [--keep]
 ///        dotnet run -c Release --project Showgeo.Bench -- outbox [--singles N] [--burst N] [--concurrency N] [--batch N]
+///        dotnet run -c Release --project Showgeo.Bench -- chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--keep]
 ///        dotnet run -c Release --project Showgeo.Bench -- live [--connections N] [--open-concurrency N]
 /// Server connection (a fresh "showgeo_bench" database is created beside it) from SHOWGEO_BENCH_PG, else
 /// SHOWGEO_TEST_PG, else the local default. Not top-level statements: the web app's own Program class must stay unambiguous.
@@ -17,12 +18,15 @@ public static class BenchMain
                 return await new DiscoveryBench(DiscoveryBench.Options.Parse(args[1..])).RunAsync();
             case "outbox":
                 return await new OutboxBench(OutboxBench.Options.Parse(args[1..])).RunAsync();
+            case "chat":
+                return await new ChatBench(ChatBench.Options.Parse(args[1..])).RunAsync();
             case "live":
                 return await new LiveBench(LiveBench.Options.Parse(args[1..])).RunAsync();
             default:
                 Console.Error.WriteLine("usage: Showgeo.Bench discovery [--requests N] [--concurrency N] [--keep]");
                 Console.Error.WriteLine("       Showgeo.Bench outbox [--singles N] [--burst N] [--concurrency N] [--batch N]");
                 Console.Error.WriteLine("       Showgeo.Bench live [--connections N] [--open-concurrency N]");
+                Console.Error.WriteLine("       Showgeo.Bench chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--keep]");
                 return 2;
         }
     }

@@ -1,6 +1,7 @@
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Account;
 using Showgeo.Web.Features.Assets;
+using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
@@ -27,6 +28,7 @@ builder.AddShowgeoAssets();
 builder.AddShowgeoEvents();
 builder.AddShowgeoPayments();
 builder.AddShowgeoTicketing();
+builder.AddShowgeoChat();
 builder.AddShowgeoNotifications();
 
 var app = builder.Build();

@@ -40,6 +40,20 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task The_lisbon_night_has_a_chat_history_and_an_open_poll()
+    {
+        using var client = app.CreateClient();
+        var page = await client.GetAsync("/events/luna-waves-lisbon-night");
+        var messages = page.Document.QuerySelectorAll("#chat-messages .chat-message");
+        Assert.Equal(4, messages.Length);
+        Assert.Contains("Demo Fan", messages[1].TextContent);
+        Assert.Equal("https://example.com/luna-waves/set-list", page.Document.QuerySelector("#chat-messages .chat-body a")?.GetAttribute("href"));
+        var poll = page.Document.QuerySelector("#chat-polls .chat-poll:not(.closed)");
+        Assert.Contains("Which song should close the night?", poll?.TextContent);
+        Assert.Equal("1", poll?.QuerySelector("[data-testid=poll-votes-1]")?.TextContent);
+    }
+
+    [Fact]
     public async Task The_demo_fan_has_notifications_in_the_inbox_and_the_badge()
     {
         using var fan = app.CreateClient();

@@ -1,4 +1,5 @@
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Tests.Features.Chat;
 
 namespace Showgeo.Web.Tests.Infrastructure;
 
@@ -80,6 +81,14 @@ public static class PageHandlerCatalog
     /// <summary>Like <see cref="Members"/>, but members without the permission get the form back with a refusal.</summary>
     public static Func<Actor, Outcome> MembersOrRefused(params Actor[] allowed) => actor =>
         Members(allowed)(actor) == Outcome.Forbidden ? Outcome.Refused : Members(allowed)(actor);
+
+    /// <summary>Chat moderation from the event page: anonymous → sign-in; people outside entity A's team get the refusal in the panel.</summary>
+    public static Outcome ChatTeam(Actor actor) => actor switch
+    {
+        Actor.Anonymous => Outcome.SignIn,
+        Actor.Fan or Actor.Admin => Outcome.Refused,
+        _ => Outcome.Allowed,
+    };
 
     public static Outcome SignedIn(Actor actor) => actor == Actor.Anonymous ? Outcome.SignIn : Outcome.Allowed;
 
@@ -225,6 +234,48 @@ public static class PageHandlerCatalog
             w => F(("eventId", w.StopEventId))),
 
         // Events: the public page and its RSVPs
+        // Chat on the ticketed event: anyone reads, signed-in people post, react and vote; entity A's team moderates.
+        Get("Chat/Room:OnGet", w => $"/events/{w.EventSlug}/chat", Everyone(Outcome.Allowed)) with { Public = true },
+        Post("Chat/Room:OnPostMessage", w => $"/events/{w.EventSlug}/chat/message", SignedIn, _ => F(("text", "Hello from the matrix"))),
+        Post("Chat/Room:OnPostReact", w => $"/events/{w.EventSlug}/chat/react", SignedIn, _ => F(("emoji", "heart"))),
+        Post("Chat/Room:OnPostVote", w => $"/events/{w.EventSlug}/chat/vote", SignedIn, w => F(("pollId", ChatMatrix.PollId(w)), ("option", 0))) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.PollAsync(app, w),
+        },
+        Post("Chat/Room:OnPostOpenPoll", w => $"/events/{w.EventSlug}/chat/openpoll", ChatTeam,
+            _ => F(("question", "Encore?"), ("options[0]", "Yes"), ("options[1]", "No"))),
+        Post("Chat/Room:OnPostClosePoll", w => $"/events/{w.EventSlug}/chat/closepoll", ChatTeam, w => F(("pollId", ChatMatrix.PollId(w)))) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.PollAsync(app, w),
+        },
+        Post("Chat/Room:OnPostSettings", w => $"/events/{w.EventSlug}/chat/settings", ChatTeam, _ => F(("slowModeSeconds", 5))),
+        Get("Chat/Moderate:OnGet", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}", Members(Team)) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+        },
+        Post("Chat/Moderate:OnPostDelete", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}/delete", Members(Team)) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+        },
+        Post("Chat/Moderate:OnPostMute", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}/mute", Members(Team),
+            _ => F(("minutes", 10))) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+        },
+        Post("Chat/Moderate:OnPostBan", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}/ban", Members(Team)) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+        },
+        Get("Chat/ModerationLog:OnGet", w => $"/manage/{w.Slug}/chat", Members(Team)),
+        Post("Chat/ModerationLog:OnPostUnban", w => $"/manage/{w.Slug}/chat/unban", Members(Team), w => F(("userId", w.TargetUserId))) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.BanAsync(app, w),
+        },
+        Post("Chat/ModerationLog:OnPostUnmute", w => $"/manage/{w.Slug}/chat/unmute", Members(Team),
+            w => F(("eventId", w.EventId), ("userId", w.TargetUserId))) with
+        {
+            Prepare = (app, w, _) => ChatMatrix.MuteAsync(app, w),
+        },
         Get("Events/Details:OnGet", w => $"/events/{w.EventSlug}", Everyone(Outcome.Allowed)) with { Public = true },
         Post("Events/Details:OnPostRsvp", w => $"/events/{w.FreeEventSlug}?handler=Rsvp", SignedIn, _ => F(("status", "Going"))),
         Post("Events/Details:OnPostUnrsvp", w => $"/events/{w.FreeEventSlug}?handler=Unrsvp", SignedIn) with

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
@@ -97,6 +98,7 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
             await services.GetRequiredService<NewEventNotice>().HandleAsync(new EventPublished(announced.Id, announced.EntityId),
                 new DomainEventContext(Guid.NewGuid(), 1, now), ct);
         await PurchasesAsync(fan, manager, events[0], events[7], ct);
+        await ChatAsync(fan, manager, events[0], ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
 
@@ -149,6 +151,28 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
                 order.Id, PaymentId: $"local_pi_{order.Id:N}", AmountMinor: order.TotalMinor, Currency: order.Currency), token);
             if (outcome != FulfilmentOutcome.Fulfilled) throw new InvalidOperationException($"Demo payment: {outcome}");
         }
+    }
+
+    /// <summary>The Lisbon night's chat: a short history between the demo fan and manager, and an open poll the fan voted in.</summary>
+    private async Task ChatAsync(AppUser fan, AppUser manager, Event lisbon, CancellationToken ct)
+    {
+        var chat = services.GetRequiredService<ChatService>();
+        var host = await chat.ContextAsync(EventAccess.Decide(lisbon, new EventAccess.Viewer(manager.Id, true, false, false, true)), ct);
+        var guest = await chat.ContextAsync(EventAccess.Decide(lisbon, new EventAccess.Viewer(fan.Id, false, false, true, true)), ct);
+        foreach (var (who, text) in new[]
+        {
+            (host, "Welcome to the Lisbon Night chat! Doors open at 19:00."),
+            (guest, "Can't wait, first time seeing Luna Waves live!"),
+            (host, "The set list goes up here at showtime: https://example.com/luna-waves/set-list"),
+            (guest, "Bringing two friends. See you at the front!"),
+        })
+        {
+            if ((await chat.PostAsync(who, text, ct)).Error is { } error) throw new InvalidOperationException($"Demo chat: {error}");
+        }
+        if ((await chat.OpenPollAsync(host, "Which song should close the night?", ["Tidal", "Paper Moons", "Lisbon Lights"], ct)).Error is { } pollError)
+            throw new InvalidOperationException($"Demo poll: {pollError}");
+        var poll = await db.Set<ChatPoll>().AsNoTracking().SingleAsync(p => p.EventId == lisbon.Id, ct);
+        if ((await chat.VoteAsync(guest, poll.Id, 1, ct)).Error is { } voteError) throw new InvalidOperationException($"Demo vote: {voteError}");
     }
 
     private TicketType Tickets(Event e, string name, long priceMinor, string currency, int capacity, int maxPerOrder = 6) => new()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Features.Tours;
@@ -13,7 +14,8 @@ namespace Showgeo.Web.Features.Events;
 /// The public event page and its RSVP handlers. Who sees what and who may RSVP or buy is decided by
 /// <see cref="EventAccess"/>; this page only renders the decision (404 when the event is hidden from the viewer).
 /// </summary>
-public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rsvps, TicketQueries tickets) : PageModel
+public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rsvps, TicketQueries tickets, ChatService chat,
+    ChatQueries chatQueries) : PageModel
 {
     public EventAccessDecision Access { get; private set; } = null!;
     public Event Event => Access.Event;
@@ -30,6 +32,8 @@ public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rs
     public bool RegionBlocked => Access.RegionBlocked;
     /// <summary>The ticket section; null when the event sells no tickets.</summary>
     public TicketFormView? Tickets { get; private set; }
+    /// <summary>The chat panel; only on the whole page for a viewer who sees the event in full.</summary>
+    public ChatPanelView? Chat { get; private set; }
     public bool SignedIn => Access.SignedIn;
     /// <summary>
     /// The RSVP box is shown: this viewer may RSVP, or could once signed in, or is refused only by the geo rule (the
@@ -91,6 +95,7 @@ public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rs
         // Only the whole page shows the ticket section; an htmx fragment (the RSVP box) does not.
         if (!Request.WantsFragment() && await tickets.FormAsync(Access, ct) is { Types.Count: > 0 } form)
             Tickets = form;
+        if (!Request.WantsFragment()) Chat = await chatQueries.PanelAsync(await chat.ContextAsync(Access, ct), ct);
         return true;
     }
 }
