@@ -5,6 +5,7 @@ using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Infrastructure.Outbox;
@@ -24,6 +25,7 @@ builder.AddShowgeoAssets();
 builder.AddShowgeoEvents();
 builder.AddShowgeoPayments();
 builder.AddShowgeoTicketing();
+builder.AddShowgeoStore();
 
 var app = builder.Build();
 
