@@ -28,27 +28,22 @@ public sealed class StoreModel(ShowgeoDb db, ManagedEntityGate gate) : PageModel
         Entity = entity!;
         Products = await db.Set<Product>().AsNoTracking().Include(p => p.Variants).Where(p => p.EntityId == Entity.Id)
             .OrderBy(p => p.Name).ToListAsync(ct);
-        var sold = SoldLines(db, Entity.Id);
+        // Lines of paid store orders that were not refunded: what the numbers count.
+        var sold = from s in db.Set<StoreOrderLine>()
+                   join l in db.Set<OrderLine>() on s.OrderLineId equals l.Id
+                   join o in db.Set<Order>() on s.OrderId equals o.Id
+                   where o.Kind == StoreOrderKind.Name && o.ReferenceId == Entity.Id && s.RefundedAt == null
+                         && (o.Status == OrderStatus.Paid || o.Status == OrderStatus.PartiallyRefunded)
+                   select new { s.ProductId, s.EventId, l.Quantity, Amount = l.UnitPriceMinor * l.Quantity };
         Sales = (await sold.GroupBy(x => x.ProductId)
-                .Select(g => new ProductSales(g.Key, g.Sum(x => x.Quantity), g.Sum(x => x.Quantity * x.UnitPriceMinor))).ToListAsync(ct))
-            .ToDictionary(s => s.ProductId);
+                .Select(g => new { g.Key, Units = g.Sum(x => x.Quantity), Revenue = g.Sum(x => x.Amount) }).ToListAsync(ct))
+            .ToDictionary(x => x.Key, x => new ProductSales(x.Key, x.Units, x.Revenue));
         var perEvent = await sold.Where(x => x.EventId != null).GroupBy(x => x.EventId!.Value)
-            .Select(g => new { EventId = g.Key, Units = g.Sum(x => x.Quantity), Revenue = g.Sum(x => x.Quantity * x.UnitPriceMinor) }).ToListAsync(ct);
+            .Select(g => new { EventId = g.Key, Units = g.Sum(x => x.Quantity), Revenue = g.Sum(x => x.Amount) }).ToListAsync(ct);
         var ids = perEvent.Select(e => e.EventId).ToArray();
         var titles = await db.Set<Event>().Where(e => ids.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Title, ct);
         ByEvent = perEvent.Select(e => new EventSales(e.EventId, titles.GetValueOrDefault(e.EventId, "(deleted event)"), e.Units, e.Revenue))
             .OrderByDescending(e => e.RevenueMinor).ToList();
         return Page();
     }
-
-    private sealed record SoldLine(Guid ProductId, Guid? EventId, int Quantity, long UnitPriceMinor);
-
-    /// <summary>Lines of paid store orders that were not refunded: what the numbers count.</summary>
-    private static IQueryable<SoldLine> SoldLines(ShowgeoDb db, Guid entityId) =>
-        from s in db.Set<StoreOrderLine>()
-        join l in db.Set<OrderLine>() on s.OrderLineId equals l.Id
-        join o in db.Set<Order>() on s.OrderId equals o.Id
-        where o.Kind == StoreOrderKind.Name && o.ReferenceId == entityId && s.RefundedAt == null
-              && (o.Status == OrderStatus.Paid || o.Status == OrderStatus.PartiallyRefunded)
-        select new SoldLine(s.ProductId, s.EventId, l.Quantity, l.UnitPriceMinor);
 }
