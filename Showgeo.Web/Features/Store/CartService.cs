@@ -42,6 +42,9 @@ public sealed class CartService(ShowgeoDb db, ProductAccess access, IHttpContext
 
     private HttpContext Http => http.HttpContext ?? throw new InvalidOperationException("Carts belong to a request.");
 
+    /// <summary>A guest cart made during this request: its cookie reaches the browser only with the response.</summary>
+    private Guid? _createdGuestCart;
+
     /// <summary>The current cart's id, creating it when <paramref name="create"/>; merges a guest cart into the account's.</summary>
     public async Task<Guid?> CartIdAsync(bool create, CancellationToken ct)
     {
@@ -50,6 +53,7 @@ public sealed class CartService(ShowgeoDb db, ProductAccess access, IHttpContext
         var now = clock.GetUtcNow();
         if (userId is null)
         {
+            if (_createdGuestCart is { } created) return created;
             if (guestId is { } id && await db.Set<Cart>().AnyAsync(c => c.Id == id && c.UserId == null, ct)) return id;
             if (!create) return null;
             var cart = new Cart { Id = Guid.NewGuid(), CreatedAt = now, UpdatedAt = now };
@@ -60,7 +64,7 @@ public sealed class CartService(ShowgeoDb db, ProductAccess access, IHttpContext
                 HttpOnly = true, IsEssential = true, SameSite = SameSiteMode.Lax, Secure = Http.Request.IsHttps,
                 MaxAge = TimeSpan.FromDays(30),
             });
-            return cart.Id;
+            return _createdGuestCart = cart.Id;
         }
 
         var mine = await db.Set<Cart>().Where(c => c.UserId == userId).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct);
