@@ -1,6 +1,8 @@
 // Flash-sale benchmark: N buyers race for M seats of one ticket type through the real HTTP endpoints on loopback,
 // with local test payments. Reports oversold (must be 0), checkouts per second and hold-step latency percentiles.
 // Usage: dotnet run -c Release --project Showgeo.Bench.FlashSale -- [--buyers 2000] [--seats 500] [--pg "<server conn>"]
+// Product drop: ... -- --mode drop [--fans 2000] [--units 300]: every fan adds one unit to the cart and checks out at the
+// drop instant (see ProductDrop.cs).
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -24,6 +26,9 @@ internal static class FlashSaleBench
 {
     public static async Task<int> Main(string[] args)
     {
+        if (StringArg("--mode") == "drop")
+            return await ProductDropBench.RunAsync(IntArg("--fans", 2000), IntArg("--units", 300),
+                StringArg("--pg") ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG") ?? "Host=localhost;Port=5432;Database=postgres;Username=showgeo;Password=showgeo");
         var buyers = IntArg("--buyers", 2000);
         var seats = IntArg("--seats", 500);
         var server = StringArg("--pg") ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG")
@@ -100,15 +105,6 @@ internal static class FlashSaleBench
             await ExecAsync(server, $"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
         }
 
-        static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-        static FormUrlEncodedContent Form(string token, params (string, string)[] fields) =>
-            new([new("__RequestVerificationToken", token), .. fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))]);
-
-        static string Token(string html) =>
-            Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } t ? t
-            : Regex.Match(html, "data-token=\"([^\"]+)\"").Groups[1].Value;
-
         static async Task<(Guid EventId, Guid TypeId)> ArrangeEventAsync(IServiceProvider services, int seats)
         {
             await using var scope = services.CreateAsyncScope();
@@ -130,42 +126,50 @@ internal static class FlashSaleBench
             return (ev.Id, type.Id);
         }
 
-        // Buyers get their auth cookie from the app's own SignInManager: the benchmark measures buying, not password hashing.
-        static async Task<CookieContainer[]> SignInBuyersAsync(IServiceProvider services, Uri baseAddress, int count)
-        {
-            var jars = new CookieContainer[count];
-            string? hash = null;
-            await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-            {
-                await using var scope = services.CreateAsyncScope();
-                var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-                var user = new AppUser { Id = Guid.CreateVersion7(), UserName = $"buyer{i}@bench.local", Email = $"buyer{i}@bench.local", DisplayName = $"Buyer {i}", CreatedAt = DateTimeOffset.UtcNow };
-                user.PasswordHash = hash ??= users.PasswordHasher.HashPassword(user, "bench-password");
-                var created = await users.CreateAsync(user);
-                if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
-                var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-                http.Request.Scheme = baseAddress.Scheme;
-                http.Request.Host = new HostString(baseAddress.Authority);
-                var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
-                signIn.Context = http;
-                await signIn.SignInAsync(user, isPersistent: false);
-                var jar = new CookieContainer();
-                foreach (var header in http.Response.Headers.SetCookie) jar.SetCookies(baseAddress, header!);
-                jars[i] = jar;
-            });
-            return jars;
-        }
-
-        static async Task ExecAsync(string connectionString, string sql)
-        {
-            await using var c = new NpgsqlConnection(connectionString);
-            await c.OpenAsync();
-            await using var cmd = new NpgsqlCommand(sql, c);
-            await cmd.ExecuteNonQueryAsync();
-        }
-
         int IntArg(string name, int fallback) => StringArg(name) is { } v && int.TryParse(v, out var n) && n > 0 ? n : fallback;
         string? StringArg(string name) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
+    }
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    internal static FormUrlEncodedContent Form(string token, params (string, string)[] fields) =>
+        new([new("__RequestVerificationToken", token), .. fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))]);
+
+    internal static string Token(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } t ? t
+        : Regex.Match(html, "data-token=\"([^\"]+)\"").Groups[1].Value;
+
+    // Buyers get their auth cookie from the app's own SignInManager: the benchmark measures buying, not password hashing.
+    internal static async Task<CookieContainer[]> SignInBuyersAsync(IServiceProvider services, Uri baseAddress, int count)
+    {
+        var jars = new CookieContainer[count];
+        string? hash = null;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var user = new AppUser { Id = Guid.CreateVersion7(), UserName = $"buyer{i}@bench.local", Email = $"buyer{i}@bench.local", DisplayName = $"Buyer {i}", CreatedAt = DateTimeOffset.UtcNow };
+            user.PasswordHash = hash ??= users.PasswordHasher.HashPassword(user, "bench-password");
+            var created = await users.CreateAsync(user);
+            if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+            var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+            http.Request.Scheme = baseAddress.Scheme;
+            http.Request.Host = new HostString(baseAddress.Authority);
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
+            signIn.Context = http;
+            await signIn.SignInAsync(user, isPersistent: false);
+            var jar = new CookieContainer();
+            foreach (var header in http.Response.Headers.SetCookie) jar.SetCookies(baseAddress, header!);
+            jars[i] = jar;
+        });
+        return jars;
+    }
+
+    internal static async Task ExecAsync(string connectionString, string sql)
+    {
+        await using var c = new NpgsqlConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, c);
+        await cmd.ExecuteNonQueryAsync();
     }
 }
 
