@@ -68,3 +68,38 @@ ensure_chromium() {
   fi
   export SHOWGEO_CHROMIUM="${SHOWGEO_CHROMIUM:-$(command -v chromium)}"
 }
+
+# s3rver, an S3 fake for the object-storage tests: installed once into .ci/node_modules (pinned), started on a free
+# loopback port with a throwaway data directory, stopped when the calling script exits.
+S3RVER_VERSION="3.7.1"
+
+ensure_s3() {
+  if [ -n "${SHOWGEO_TEST_S3:-}" ]; then return; fi
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "Node.js 20 with npm is required for the S3 fake (s3rver). It is not on PATH." >&2
+    exit 1
+  fi
+  local ci bin
+  ci="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  bin="$ci/node_modules/s3rver/bin/s3rver.js"
+  if [ "$(node -p "require('$ci/node_modules/s3rver/package.json').version" 2>/dev/null)" != "$S3RVER_VERSION" ]; then
+    echo "==> installing s3rver $S3RVER_VERSION"
+    npm install --prefix "$ci" --no-save --no-package-lock --no-audit --no-fund --loglevel=error "s3rver@$S3RVER_VERSION" >/dev/null
+  fi
+  S3_DIR="$(mktemp -d)"
+  # Port 0: s3rver picks a free port and prints it.
+  node "$bin" --directory "$S3_DIR/data" --address 127.0.0.1 --port 0 --no-vhost-buckets >"$S3_DIR/log" 2>&1 &
+  S3_PID=$!
+  trap 'kill "$S3_PID" 2>/dev/null || true; rm -rf "$S3_DIR"' EXIT
+  local port=""
+  for _ in $(seq 1 50); do
+    port="$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$S3_DIR/log" | grep -oE '[0-9]+$' || true)"
+    if [ -n "$port" ] && node -e "require('http').get('http://127.0.0.1:$port/', r => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"; then break; fi
+    if ! kill -0 "$S3_PID" 2>/dev/null; then cat "$S3_DIR/log" >&2; echo "s3rver did not start." >&2; exit 1; fi
+    port=""
+    sleep 0.2
+  done
+  if [ -z "$port" ]; then cat "$S3_DIR/log" >&2; echo "s3rver did not answer." >&2; exit 1; fi
+  echo "==> S3 fake (s3rver $S3RVER_VERSION) on 127.0.0.1:$port"
+  export SHOWGEO_TEST_S3="http://127.0.0.1:$port"
+}

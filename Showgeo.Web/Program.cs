@@ -8,6 +8,7 @@ using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
+using Showgeo.Web.Infrastructure.Live;
 using Showgeo.Web.Infrastructure.Outbox;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
 builder.AddShowgeoRateLimits();
 builder.AddShowgeoOutbox();
+builder.AddShowgeoLive();
 builder.AddShowgeoScheduling();
 builder.AddShowgeoEntities();
 builder.AddShowgeoFollow();
@@ -33,6 +35,7 @@ app.UseShowgeoPipeline();
 app.MapShowgeoHealth();
 app.MapShowgeoAssets();
 app.MapShowgeoPayments();
+app.MapShowgeoLive();
 app.MapRazorPages();
 app.UseShowgeoScheduling();
 

@@ -40,7 +40,7 @@ public class ShowgeoApp : IAsyncLifetime
     /// <summary>Last-resort hook for tests that must add to the host itself (for example a throwing endpoint).</summary>
     protected virtual void ConfigureWebHost(IWebHostBuilder builder) { }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = SharedDatabase ?? await TestDatabase.CloneAsync();
         var settings = new Dictionary<string, string?>

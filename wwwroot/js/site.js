@@ -18,3 +18,15 @@ document.addEventListener("click", function (e) {
     submit();
   }, submit, { timeout: 8000, maximumAge: 600000 });
 });
+
+// The live stream's position travels in its URL: when the htmx SSE extension recreates a closed EventSource it reads
+// sse-connect again and sends no Last-Event-ID, so each event's id is written back into that attribute.
+document.addEventListener("htmx:sseMessage", function (e) {
+  var id = e.detail && e.detail.lastEventId;
+  var source = e.target.closest && e.target.closest("[sse-connect]");
+  if (!id || !source) return;
+  var url = new URL(source.getAttribute("sse-connect"), location.href);
+  if (url.searchParams.get("after") === id) return;
+  url.searchParams.set("after", id);
+  source.setAttribute("sse-connect", url.pathname + url.search);
+});

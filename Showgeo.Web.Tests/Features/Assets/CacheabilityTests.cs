@@ -7,10 +7,15 @@ using Showgeo.Web.Tests.Infrastructure;
 
 namespace Showgeo.Web.Tests.Features.Assets;
 
-/// <summary>Shared caches may keep an asset only as long as its privacy cannot change under them.</summary>
-public sealed class CacheabilityTests(AssetsApp app) : IClassFixture<AssetsApp>
+/// <summary>Shared caches may keep an asset only as long as its privacy cannot change under them (local disk).</summary>
+public sealed class CacheabilityTests(AssetsApp app) : CacheabilityTestsBase<AssetsApp>(app), IClassFixture<AssetsApp>;
+
+/// <summary>The same with the assets in an S3 bucket.</summary>
+public sealed class S3CacheabilityTests(S3AssetsApp app) : CacheabilityTestsBase<S3AssetsApp>(app), IClassFixture<S3AssetsApp>;
+
+public abstract class CacheabilityTestsBase<TApp>(TApp app) where TApp : ShowgeoApp
 {
-    [Fact]
+    [StoreFact]
     public async Task Avatar_makes_shared_caches_revalidate_and_once_the_profile_is_private_revalidation_gets_404()
     {
         using var owner = await app.SignedInAsync(await app.UserAsync("cached@example.com", "Cached Face"));
@@ -55,7 +60,7 @@ public sealed class CacheabilityTests(AssetsApp app) : IClassFixture<AssetsApp>
         Assert.Null(asOwner.Headers.ETag);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Event_art_whose_privacy_never_changes_stays_cached_for_a_year()
     {
         var (client, user) = await app.SignedInUserAsync("art-cache@example.com", "Art Cache");

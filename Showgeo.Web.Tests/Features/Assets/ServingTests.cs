@@ -7,7 +7,13 @@ using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
 namespace Showgeo.Web.Tests.Features.Assets;
 
-public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
+/// <summary>Serving from the local disk.</summary>
+public sealed class ServingTests(AssetsApp app) : ServingTestsBase<AssetsApp>(app), IClassFixture<AssetsApp>;
+
+/// <summary>The same, from an S3 bucket.</summary>
+public sealed class S3ServingTests(S3AssetsApp app) : ServingTestsBase<S3AssetsApp>(app), IClassFixture<S3AssetsApp>;
+
+public abstract class ServingTestsBase<TApp>(TApp app) where TApp : ShowgeoApp
 {
     private async Task<Guid> UploadAsync(WebClient client, string slug, Upload file, bool isPrivate)
     {
@@ -18,7 +24,7 @@ public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
         return await db.Set<Asset>().Where(a => a.FileName == file.FileName).Select(a => a.Id).SingleAsync();
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Private_asset_is_served_to_its_owner_and_entity_managers_and_is_404_for_everyone_else()
     {
         var ownerUser = await app.UserAsync("owner@example.com", "Owner");
@@ -49,7 +55,7 @@ public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
         Assert.DoesNotContain("contract.pdf", await asOther.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Public_image_is_cached_forever_with_its_type_nosniff_and_an_etag_that_revalidates()
     {
         var ownerUser = await app.UserAsync("pub@example.com", "Pub");
@@ -76,7 +82,7 @@ public sealed class ServingTests(AssetsApp app) : IClassFixture<AssetsApp>
         Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Documents_download_as_attachments_and_audio_answers_range_requests()
     {
         var ownerUser = await app.UserAsync("dl@example.com", "Dl");

@@ -7,6 +7,17 @@ public sealed class AssetOptions
 {
     public const string Section = "Assets";
 
+    /// <summary>
+    /// <c>Disk</c> (the default): files under <see cref="Root"/>, which pins the app to the one instance that has the
+    /// disk. <c>S3</c>: objects in the bucket <see cref="S3AssetStoreOptions"/> names, shared by every instance.
+    /// </summary>
+    public string Storage { get; set; } = DiskStorage;
+
+    public const string DiskStorage = "Disk";
+    public const string S3Storage = "S3";
+
+    public bool UsesS3 => string.Equals(Storage, S3Storage, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Directory of the local store. Relative paths are taken from the content root; on Render, a disk mount.</summary>
     public string Root { get; set; } = "../.data/assets";
 
@@ -19,7 +30,7 @@ public sealed class AssetOptions
     public long EntityQuotaBytes { get; set; } = 250L * 1024 * 1024;
     /// <summary>Most bytes the files one user uploaded (for any entity or their own profile) may take together.</summary>
     public long UserQuotaBytes { get; set; } = 300L * 1024 * 1024;
-    /// <summary>Most bytes the whole store may hold; below the disk size so the disk never fills.</summary>
+    /// <summary>Most bytes the whole store may hold; below the disk size so the disk never fills (with S3, what you are willing to pay for).</summary>
     public long TotalQuotaBytes { get; set; } = 900L * 1024 * 1024;
 
     public long MaxBytes(AssetKind kind) => kind switch
@@ -36,7 +47,9 @@ public sealed class AssetOptions
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Root))
+        if (!UsesS3 && !string.Equals(Storage, DiskStorage, StringComparison.OrdinalIgnoreCase))
+            throw new RequiredSettingException("Assets:Storage", $"must be {DiskStorage} (files on a local disk, the default) or {S3Storage} (an S3-compatible bucket); '{Storage}' is neither.");
+        if (!UsesS3 && string.IsNullOrWhiteSpace(Root))
             throw new RequiredSettingException("Assets:Root", "is required (a directory for uploaded files).");
         foreach (var kind in Enum.GetValues<AssetKind>())
             if (MaxBytes(kind) <= 0)

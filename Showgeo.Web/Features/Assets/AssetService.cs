@@ -43,7 +43,7 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
     {
         var (type, error) = await CheckAsync(upload, allowedKinds, ct);
         if (type is null) return new(null, error);
-        // An early answer so a plainly over-quota file never reaches the disk; the binding check is the locked one below.
+        // An early answer so a plainly over-quota file never reaches the store; the binding check is the locked one below.
         if (await OverQuotaAsync(upload, upload.Length, ct) is { } early) return new(null, early);
 
         upload.Content.Position = 0;
@@ -143,7 +143,7 @@ public sealed class AssetService(ShowgeoDb db, IAssetStore store, IOptions<Asset
         return asset.EntityId is { } entityId && await access.CanAsync(entityId, user, EntityPermission.ManageProfile, ct);
     }
 
-    public Stream? Open(Asset asset) => store.Open(asset.StorageKey);
+    public Task<Stream?> OpenAsync(Asset asset, CancellationToken ct = default) => store.OpenAsync(asset.StorageKey, asset.SizeBytes, ct);
 
     private async Task<(AssetType? Type, string? Error)> CheckAsync(AssetUpload upload, IReadOnlyCollection<AssetKind> allowedKinds, CancellationToken ct)
     {

@@ -6,10 +6,15 @@ public interface IAssetStore
     /// <summary>Writes <paramref name="content"/> and returns its key and length. A failed write leaves nothing behind.</summary>
     Task<StoredFile> SaveAsync(Stream content, string extension, CancellationToken ct = default);
 
-    /// <summary>Opens the bytes for reading, or null when the key holds nothing.</summary>
-    Stream? Open(string key);
+    /// <summary>
+    /// Opens the <paramref name="length"/> bytes stored under <paramref name="key"/> as a seekable stream (range
+    /// requests seek), or null when the key holds nothing. A remote store may fetch nothing until the first read, so
+    /// an answer that needs no body (304, HEAD) costs no round trip; its reads then throw
+    /// <see cref="FileNotFoundException"/> if the key holds nothing.
+    /// </summary>
+    Task<Stream?> OpenAsync(string key, long length, CancellationToken ct = default);
 
-    /// <summary>Removes the bytes; a missing key is not an error.</summary>
+    /// <summary>Removes the bytes; a missing key is not an error. A store that cannot remove them throws <see cref="IOException"/>.</summary>
     Task DeleteAsync(string key, CancellationToken ct = default);
 }
 
@@ -54,12 +59,12 @@ public sealed class LocalFileAssetStore : IAssetStore
         }
     }
 
-    public Stream? Open(string key)
+    public Task<Stream?> OpenAsync(string key, long length, CancellationToken ct = default)
     {
         var path = PathOf(key);
-        return File.Exists(path)
+        return Task.FromResult<Stream?>(File.Exists(path)
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true)
-            : null;
+            : null);
     }
 
     public Task DeleteAsync(string key, CancellationToken ct = default)

@@ -10,7 +10,7 @@ using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Assets;
 
-/// <summary>Wires the Assets feature: options, the local file store, the upload service and <c>GET /assets/{id}</c>.</summary>
+/// <summary>Wires the Assets feature: options, the store (local disk or S3), the upload service and <c>GET /assets/{id}</c>.</summary>
 public static class AssetsSetup
 {
     /// <summary>Pages that take uploads, and the kinds each accepts; only these get a raised request-body limit.</summary>
@@ -27,17 +27,17 @@ public static class AssetsSetup
         var options = builder.Configuration.GetSection(AssetOptions.Section).Get<AssetOptions>() ?? new();
         options.Validate();
         builder.Services.AddSingleton(Options.Create(options));
-        var root = options.ResolveRoot(builder.Environment.ContentRootPath);
-        LocalFileAssetStore store;
-        try
+        if (options.UsesS3)
         {
-            store = new LocalFileAssetStore(root);
+            var s3 = builder.Configuration.GetSection(S3AssetStoreOptions.Section).Get<S3AssetStoreOptions>() ?? new();
+            s3.Validate();
+            // Created by the container so that it disposes the SDK client with the app.
+            builder.Services.AddSingleton<IAssetStore>(_ => S3AssetStore.Create(s3));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        else
         {
-            throw new RequiredSettingException("Assets:Root", $"points at '{root}', which cannot be created: {ex.Message}");
+            builder.Services.AddSingleton<IAssetStore>(DiskStore(options, builder.Environment.ContentRootPath));
         }
-        builder.Services.AddSingleton<IAssetStore>(store);
         builder.Services.AddScoped<AssetService>();
 
         builder.Services.Configure<RazorPagesOptions>(o =>
@@ -57,13 +57,27 @@ public static class AssetsSetup
         return builder;
     }
 
+    private static LocalFileAssetStore DiskStore(AssetOptions options, string contentRoot)
+    {
+        var root = options.ResolveRoot(contentRoot);
+        try
+        {
+            return new LocalFileAssetStore(root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RequiredSettingException("Assets:Root", $"points at '{root}', which cannot be created: {ex.Message}");
+        }
+    }
+
     public static WebApplication MapShowgeoAssets(this WebApplication app)
     {
         app.MapGet("/assets/{id:guid}", ServeAsync).WithName("Asset");
         return app;
     }
 
-    private static async Task<IResult> ServeAsync(Guid id, HttpContext http, ShowgeoDb db, AssetService assets, CancellationToken ct)
+    private static async Task<IResult> ServeAsync(Guid id, HttpContext http, ShowgeoDb db, AssetService assets,
+        ILoggerFactory logs, CancellationToken ct)
     {
         var found = await db.Set<Asset>().AsNoTracking().Where(a => a.Id == id)
             // An avatar is uploaded by its user, so the owner's row (joined by primary key) says whether it is one.
@@ -72,7 +86,7 @@ public static class AssetsSetup
         var asset = found?.Asset;
         // A private asset the viewer may not see answers exactly like a missing one.
         if (asset is null || !await assets.CanReadAsync(asset, http.User, ct)) return Results.NotFound();
-        var content = assets.Open(asset);
+        var content = await assets.OpenAsync(asset, ct);
         if (content is null) return Results.NotFound();
 
         var headers = http.Response.Headers;
@@ -88,8 +102,30 @@ public static class AssetsSetup
         headers.ContentDisposition = disposition.ToString();
         // The bytes behind an id never change, so the id is a strong validator.
         var etag = asset.IsPrivate ? null : new EntityTagHeaderValue($"\"{asset.Id:N}\"");
-        return Results.File(content, asset.ContentType, lastModified: asset.CreatedAt, entityTag: etag,
+        var file = Results.File(content, asset.ContentType, lastModified: asset.CreatedAt, entityTag: etag,
             enableRangeProcessing: asset.Kind is AssetKind.Audio or AssetKind.Video);
+        return new NotFoundWhenBytesAreMissing(file, asset.Id, logs.CreateLogger(typeof(AssetsSetup)));
+    }
+
+    /// <summary>
+    /// A store that fetches on first read (S3) learns only then that the bytes are gone; before anything is sent that
+    /// still answers 404, as the disk store does, rather than an error page.
+    /// </summary>
+    private sealed class NotFoundWhenBytesAreMissing(IResult file, Guid assetId, ILogger log) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            try
+            {
+                await file.ExecuteAsync(http);
+            }
+            catch (FileNotFoundException ex) when (!http.Response.HasStarted)
+            {
+                log.LogWarning(ex, "Asset {AssetId} has a row but its bytes are missing from the store", assetId);
+                http.Response.Clear();
+                await Results.NotFound().ExecuteAsync(http);
+            }
+        }
     }
 }
 
