@@ -47,7 +47,7 @@ public sealed class OrderDetailsModel(ShowgeoDb db, DownloadLinks downloads, Ass
                           select new { p.DigitalAssetId }).SingleOrDefaultAsync(ct);
         if (line?.DigitalAssetId is not { } assetId) return NotFound();
         var asset = await db.Set<Asset>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == assetId, ct);
-        if (asset is null || assets.Open(asset) is not { } content) return NotFound();
+        if (asset is null || await assets.OpenAsync(asset, ct) is not { } content) return NotFound();
         Response.Headers.CacheControl = "private, no-store";
         Response.Headers.XContentTypeOptions = "nosniff";
         return File(content, asset.ContentType, asset.FileName);
