@@ -21,7 +21,7 @@ internal static class ProductDropBench
         // The same 30 connections as the ticket sale; a request waits up to a minute for one instead of failing after 15 s,
         // so the latencies below show the queue a thundering herd makes rather than errors.
         var conn = new NpgsqlConnectionStringBuilder(server) { Database = dbName, MaxPoolSize = 30, Timeout = 60 }.ConnectionString;
-        await FlashSaleBench.ExecAsync(server, $"CREATE DATABASE {dbName}");
+        await Sale.ExecAsync(server, $"CREATE DATABASE {dbName}");
         Console.WriteLine($"Product drop: {fans} fans, {units} units, database {dbName}");
         try
         {
@@ -32,14 +32,14 @@ internal static class ProductDropBench
                 .Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
 
             var sw = Stopwatch.StartNew();
-            var cookies = await FlashSaleBench.SignInBuyersAsync(factory.Services, baseAddress, fans);
+            var cookies = await Sale.SignInBuyersAsync(factory.Services, baseAddress, fans);
             var clients = cookies.Select(c => new HttpClient(new HttpClientHandler { CookieContainer = c, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) }).ToArray();
             // The drop is set once everyone is ready, a few seconds ahead; each fan's form token comes from the page before it.
             var dropAt = DateTimeOffset.UtcNow.AddSeconds(20 + fans / 100);
             var (entityId, productId, variantId, productPath) = await ArrangeProductAsync(factory.Services, units, dropAt);
             var tokens = new string[fans];
             await Parallel.ForEachAsync(Enumerable.Range(0, fans), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-                tokens[i] = FlashSaleBench.Token(await clients[i].GetStringAsync(productPath, ct)));
+                tokens[i] = Sale.Token(await clients[i].GetStringAsync(productPath, ct)));
             Console.WriteLine($"Prepared {fans} signed-in fans in {sw.Elapsed.TotalSeconds:F1} s; waiting for the drop");
             var wait = dropAt - DateTimeOffset.UtcNow;
             if (wait > TimeSpan.Zero) await Task.Delay(wait);
@@ -55,7 +55,7 @@ internal static class ProductDropBench
                 var client = clients[i];
                 var t0 = Stopwatch.GetTimestamp();
                 // As a browser with JavaScript sends it (htmx): the answer is the form fragment, not a page.
-                using var addRequest = new HttpRequestMessage(HttpMethod.Post, productPath + "?handler=Add") { Content = FlashSaleBench.Form(tokens[i], ("Quantity", "1")) };
+                using var addRequest = new HttpRequestMessage(HttpMethod.Post, productPath + "?handler=Add") { Content = Sale.Form(tokens[i], ("Quantity", "1")) };
                 addRequest.Headers.Add("HX-Request", "true");
                 using var add = await client.SendAsync(addRequest);
                 addMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
@@ -66,14 +66,14 @@ internal static class ProductDropBench
                     return;
                 }
                 var t1 = Stopwatch.GetTimestamp();
-                using var checkout = await client.PostAsync($"/cart/checkout/{entityId}", FlashSaleBench.Form(tokens[i],
+                using var checkout = await client.PostAsync($"/cart/checkout/{entityId}", Sale.Form(tokens[i],
                     ("Input.Name", "Fan"), ("Input.Line1", "1 Street"), ("Input.City", "Leeds"), ("Input.Postcode", "LS1"), ("Input.Country", "GB")));
                 checkoutMs[i] = Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
                 if (checkout.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.SeeOther or HttpStatusCode.Found)
                 {
                     var payUrl = checkout.Headers.Location!.ToString();
-                    var payToken = FlashSaleBench.Token(await client.GetStringAsync(payUrl));
-                    using var paid = await client.PostAsync(payUrl + "?handler=Pay", FlashSaleBench.Form(payToken));
+                    var payToken = Sale.Token(await client.GetStringAsync(payUrl));
+                    using var paid = await client.PostAsync(payUrl + "?handler=Pay", Sale.Form(payToken));
                     outcome[i] = paid.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found ? "paid" : "pay-failed:" + (int)paid.StatusCode;
                 }
                 else
@@ -103,16 +103,16 @@ internal static class ProductDropBench
             foreach (var other in outcome.Where(o => o is not ("paid" or "sold-out")).GroupBy(o => o)) Console.WriteLine($"  {other.Key}: {other.Count()}");
             Console.WriteLine($"rush wall time      {rush.Elapsed.TotalSeconds:F2} s");
             Console.WriteLine($"orders/second       {paidCount / rush.Elapsed.TotalSeconds:F1} (add + checkout + pay, paid orders only)");
-            Console.WriteLine($"add-to-cart         p50 {FlashSaleBench.Percentile(adds, 0.50):F0} ms, p95 {FlashSaleBench.Percentile(adds, 0.95):F0} ms, p99 {FlashSaleBench.Percentile(adds, 0.99):F0} ms ({adds.Length} answers)");
+            Console.WriteLine($"add-to-cart         p50 {Sale.Percentile(adds, 0.50):F0} ms, p95 {Sale.Percentile(adds, 0.95):F0} ms, p99 {Sale.Percentile(adds, 0.99):F0} ms ({adds.Length} answers)");
             if (checkouts.Length > 0)
-                Console.WriteLine($"checkout            p50 {FlashSaleBench.Percentile(checkouts, 0.50):F0} ms, p95 {FlashSaleBench.Percentile(checkouts, 0.95):F0} ms, p99 {FlashSaleBench.Percentile(checkouts, 0.99):F0} ms ({checkouts.Length} answers)");
+                Console.WriteLine($"checkout            p50 {Sale.Percentile(checkouts, 0.50):F0} ms, p95 {Sale.Percentile(checkouts, 0.95):F0} ms, p99 {Sale.Percentile(checkouts, 0.99):F0} ms ({checkouts.Length} answers)");
             foreach (var c in clients) c.Dispose();
             return soldUnits > units || variant.Sold > units ? 1 : 0;
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await FlashSaleBench.ExecAsync(server, $"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
+            await Sale.ExecAsync(server, $"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
         }
     }
 

@@ -33,10 +33,12 @@ public sealed class ErrorModel : PageModel
             400 => ("Bad request", "That request could not be understood. Please check it and try again."),
             405 => ("Not allowed", "That action is not available here."),
             429 => ("Too many attempts", $"Too many attempts, try again in {RetryAfterSeconds()} seconds."),
+            503 => ("Temporarily unavailable", "Showgeo is briefly unavailable. Please try again in a few seconds."),
             _ when status >= 500 => ("Something went wrong", "We could not finish that request. Please try again in a moment."),
             _ => ("Request problem", "That request could not be completed."),
         };
         if (status == 429) Response.Headers.RetryAfter = RetryAfterSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (status == 503) DatabaseOutage.SetRetryAfter(Response);
         if (status >= 500) RequestId = Activity.Current?.Id ?? HttpContext.TraceIdentifier;
     }
 }

@@ -108,9 +108,18 @@ internal sealed class RecurringJobInvocable<TJob>(RecurringJob<TJob> job, TJob w
         // keyed by the period it starts in: a run that starts late enough to cross into the next period (only likely
         // with 1-2 s cadences) takes that period's key, and the next tick is skipped rather than run twice.
         var tick = job.Cadence.TickAt(DateTimeOffset.UtcNow);
-        if (!await runs.TryClaimAsync(job.Name, tick, job.Cadence.KeepRunsFor, CancellationToken))
+        try
         {
-            log.LogDebug("{Job} {Tick:o} already ran on another instance", job.Name, tick);
+            if (!await runs.TryClaimAsync(job.Name, tick, job.Cadence.KeepRunsFor, CancellationToken))
+            {
+                log.LogDebug("{Job} {Tick:o} already ran on another instance", job.Name, tick);
+                return;
+            }
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // Nothing was claimed, so nothing is lost: the scheduler fires again on the next tick.
+            log.LogWarning("Recurring job {Job} skipped {Tick:o}: the database is unreachable ({Error})", job.Name, tick, ex.GetBaseException().Message);
             return;
         }
         try
@@ -119,11 +128,35 @@ internal sealed class RecurringJobInvocable<TJob>(RecurringJob<TJob> job, TJob w
         }
         catch (Exception ex)
         {
-            await runs.ReleaseAsync(job.Name, tick, CancellationToken.None);
+            await ReleaseAsync(tick);
             if (ex is OperationCanceledException && CancellationToken.IsCancellationRequested) return;
-            log.LogError(ex, "Recurring job {Job} failed at {Tick:o}; its tick is released for a retry", job.Name, tick);
+            if (DatabaseOutage.IsOutage(ex))
+                log.LogWarning("Recurring job {Job} stopped at {Tick:o}: the database went away ({Error})", job.Name, tick, ex.GetBaseException().Message);
+            else
+                log.LogError(ex, "Recurring job {Job} failed at {Tick:o}; its tick is released for a retry", job.Name, tick);
             return;
         }
-        await runs.CompleteAsync(job.Name, tick, CancellationToken.None);
+        try
+        {
+            await runs.CompleteAsync(job.Name, tick, CancellationToken.None);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // The work is done; the claim stays unfinished, which only means the row says so until it is pruned.
+            log.LogWarning("Recurring job {Job} ran {Tick:o} but could not record it: the database is unreachable", job.Name, tick);
+        }
+    }
+
+    private async Task ReleaseAsync(DateTimeOffset tick)
+    {
+        try
+        {
+            await runs.ReleaseAsync(job.Name, tick, CancellationToken.None);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // The claim stays; the tick is not retried, and the job runs again on its next tick as usual.
+            log.LogWarning("Recurring job {Job} could not release {Tick:o}: the database is unreachable", job.Name, tick);
+        }
     }
 }

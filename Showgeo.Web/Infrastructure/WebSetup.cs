@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
@@ -36,6 +37,8 @@ public static class WebSetup
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<DatabaseOutageHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler>(sp => sp.GetRequiredService<DatabaseOutageHandler>());
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -43,10 +46,16 @@ public static class WebSetup
     public static WebApplication UseShowgeoPipeline(this WebApplication app)
     {
         app.UseShowgeoSecurityHeaders();
+        app.UseDatabaseOutageFallback();
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error");
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error",
+                // DatabaseOutageHandler turns an outage into a 503 and logs it once every few seconds, not per request.
+                SuppressDiagnosticsCallback = c => DatabaseOutage.IsOutage(c.Exception),
+            });
             app.UseHsts();
         }
         app.UseStatusCodePagesWithReExecute("/error", "?code={0}");
