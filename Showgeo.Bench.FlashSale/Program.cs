@@ -1,6 +1,8 @@
 // Flash-sale benchmark: N buyers race for M seats of one ticket type through the real HTTP endpoints on loopback,
 // with local test payments. Reports oversold (must be 0), checkouts per second and hold-step latency percentiles.
 // Usage: dotnet run -c Release --project Showgeo.Bench.FlashSale -- [--buyers 2000] [--seats 500] [--pg "<server conn>"]
+// Product drop: ... -- --mode drop [--fans 2000] [--units 300]: every fan adds one unit to the cart and checks out at the
+// drop instant (see ProductDrop.cs).
 // With --restart-pg it runs the sale on a PostgreSQL cluster of its own and restarts it mid-sale (see OutageRun.cs).
 using System.Diagnostics;
 using System.Net;
@@ -21,6 +23,9 @@ internal static class FlashSaleBench
     public static async Task<int> Main(string[] args)
     {
         if (args.Contains("--restart-pg")) return await OutageRun.RunAsync(args);
+        if (Sale.StringArg(args, "--mode") == "drop")
+            return await ProductDropBench.RunAsync(Sale.IntArg(args, "--fans", 2000), Sale.IntArg(args, "--units", 300),
+                Sale.StringArg(args, "--pg") ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG") ?? "Host=localhost;Port=5432;Database=postgres;Username=showgeo;Password=showgeo");
         var buyers = IntArg("--buyers", 2000);
         var seats = IntArg("--seats", 500);
         var server = StringArg("--pg") ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG")

@@ -7,6 +7,7 @@ using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
 using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Infrastructure.Live;
@@ -30,6 +31,7 @@ builder.AddShowgeoPayments();
 builder.AddShowgeoTicketing();
 builder.AddShowgeoChat();
 builder.AddShowgeoNotifications();
+builder.AddShowgeoStore();
 
 var app = builder.Build();
 

@@ -67,6 +67,23 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task The_demo_stores_sell_physical_products_with_options_a_download_an_event_product_and_a_drop_soon()
+    {
+        using var client = app.CreateClient();
+        var store = await client.GetAsync("/e/luna-waves/store");
+        Assert.Equal(HttpStatusCode.OK, store.Status);
+        Assert.True(store.Document.QuerySelectorAll("[data-testid=store-product]").Length >= 5);
+        Assert.Contains("digital", store.Text);
+        var hoodie = await client.GetAsync("/e/luna-waves/store/tour-hoodie");
+        Assert.Equal(3, hoodie.Document.QuerySelectorAll("select[name=VariantId] option").Length);
+        var drop = await client.GetAsync($"/e/luna-waves/store/{Showgeo.Web.Features.Store.StoreDemoData.DropSlug}");
+        Assert.NotNull(drop.Document.QuerySelector("[data-testid=countdown]"));
+        var show = await client.GetAsync("/events/luna-waves-manchester");
+        Assert.Contains("Manchester show poster", show.Document.QuerySelector("#attached-products")!.TextContent);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/e/the-foundry/store/foundry-tee")).Status);
+    }
+
+    [Fact]
     public async Task Seeding_again_adds_nothing()
     {
         await using var before = app.CreateDb();

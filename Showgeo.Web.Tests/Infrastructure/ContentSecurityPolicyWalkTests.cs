@@ -36,6 +36,8 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
     /// How to reach each page, keyed by its page path ("/Events/Details"). A page listed here that no longer exists, or a
     /// page that exists but is missing here, fails the walk with a message naming it.
     /// </summary>
+    private const string WalkProductSlug = "walk-tee";
+
     private static Dictionary<string, Visit[]> Catalog(Demo d)
     {
         var slug = d.Tickets.Entity.Slug;
@@ -90,6 +92,15 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             ["/Admin/Entities"] = [new(Who.Admin)],
             ["/Admin/Users"] = [new(Who.Admin)],
             ["/Admin/Outbox"] = [new(Who.Admin)],
+            ["/Store/Index"] = [new(Who.Visitor, new { slug })],
+            ["/Store/Product"] = [new(Who.Visitor, new { slug, product = WalkProductSlug }), new(Who.Fan, new { slug, product = WalkProductSlug })],
+            ["/Store/Cart"] = [new(Who.Fan)],
+            ["/Store/Checkout"] = [new(Who.Fan, new { entityId = d.Tickets.Entity.Id })],
+            ["/Store/MyOrders"] = [new(Who.Fan)],
+            ["/Store/OrderDetails"] = [new(Who.Fan, new { orderId = d.PaidOrderId }, Status: 404, Note: "a ticket order is not a store order")],
+            ["/Store/Manage/Store"] = [new(Who.Manager, new { slug })],
+            ["/Store/Manage/ProductEdit"] = [new(Who.Manager, new { slug })],
+            ["/Store/Manage/Orders"] = [new(Who.Manager, new { slug })],
         };
     }
 
@@ -196,6 +207,7 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
         var admin = await app.UserAsync($"walk-admin-{tag}@example.com", "Walk Admin", admin: true);
         var tickets = await app.EventWithTicketsAsync(manager: manager);
         var entityId = tickets.Entity.Id;
+        await Showgeo.Web.Tests.Features.Store.StoreArrange.ProductAsync(app, entityId, slug: WalkProductSlug, variants: [("S", 5), ("M", 5)]);
         var tour = await app.TourAsync(entityId);
         var byPhase = new Dictionary<EventPhase, Event> { [EventPhase.Pre] = tickets.Event };
         foreach (var phase in Enum.GetValues<EventPhase>().Where(p => p != EventPhase.Pre))

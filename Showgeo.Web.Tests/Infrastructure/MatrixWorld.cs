@@ -7,6 +7,7 @@ using Showgeo.Web.Features.Assets;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure.Outbox;
 
@@ -43,7 +44,9 @@ public sealed record World(
     Guid PaidOrderId, Guid[] TicketIds, string TicketCode, Guid PendingOrderId, Guid AssetId, Guid DeadMessageId,
     Guid TargetUserId, string TargetHandle, string NewcomerEmail,
     Guid OtherEntityId, string OtherSlug, string OtherTourSlug, Guid OtherEventId, Guid OtherTypeId,
-    Guid OtherOrderId, Guid OtherTicketId, string OtherTicketCode, Guid OtherPendingOrderId, Guid OtherAssetId);
+    Guid OtherOrderId, Guid OtherTicketId, string OtherTicketCode, Guid OtherPendingOrderId, Guid OtherAssetId,
+    string ProductSlug = "", Guid VariantId = default, Guid StoreOrderId = default, Guid StoreLineId = default,
+    Guid OtherStoreOrderId = default, Guid OtherStoreLineId = default);
 
 /// <summary>A form to send: fields, and files (sent as multipart when there are any).</summary>
 public sealed record FormBody(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<FormFile>? Files = null)
@@ -200,6 +203,10 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
         var pending = PendingOrder(IdOf(Actor.Fan), ev.Id, type, 1, now, db);
         var otherPaid = PaidOrder(_strangerId, otherEvent.Id, otherType, 1, codes, now, db);
         var otherPending = PendingOrder(_strangerId, otherEvent.Id, otherType, 1, now, db);
+        var product = StoreProduct(a.Id, $"matrix-{tag}", now, db);
+        var otherProduct = StoreProduct(b.Id, $"other-{tag}", now, db);
+        var storeOrder = StoreOrder(IdOf(Actor.Fan), a.Id, product, now, db);
+        var otherStoreOrder = StoreOrder(_strangerId, b.Id, otherProduct, now, db);
         var asset = Asset(IdOf(Actor.Owner), a.Id, now, db);
         var otherAsset = Asset(otherOwner.Id, b.Id, now, db);
         var dead = new OutboxMessage
@@ -223,7 +230,59 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
             paid.Order.Id, paid.Tickets.Select(t => t.Id).ToArray(), paid.Tickets[0].Code, pending.Id, asset.Id, dead.Id,
             target.Id, target.Handle!, newcomer.Email!,
             b.Id, b.Slug, otherTour.Slug, otherEvent.Id, otherType.Id, otherPaid.Order.Id, otherPaid.Tickets[0].Id,
-            otherPaid.Tickets[0].Code, otherPending.Id, otherAsset.Id);
+            otherPaid.Tickets[0].Code, otherPending.Id, otherAsset.Id,
+            product.Slug, product.Variants[0].Id, storeOrder.Id, storeOrder.Lines[0].Id, otherStoreOrder.Id, otherStoreOrder.Lines[0].Id);
+    }
+
+    /// <summary>A public physical product of one option with 50 in stock, one of them sold.</summary>
+    private static Product StoreProduct(Guid entityId, string slug, DateTimeOffset now, Showgeo.Web.Data.ShowgeoDb db)
+    {
+        var product = new Product
+        {
+            Id = Guid.CreateVersion7(), EntityId = entityId, Slug = slug, Name = "Matrix tee", Kind = ProductKind.Physical, PriceMinor = 2000,
+            Currency = "EUR", Visibility = ProductVisibility.Public, DroppedAt = now, MaxPerOrder = 5, CreatedAt = now, UpdatedAt = now,
+        };
+        product.Variants.Add(new ProductVariant { Id = Guid.CreateVersion7(), Name = "", Stock = 50, Sold = 1 });
+        db.Add(product);
+        return product;
+    }
+
+    /// <summary>A paid store order of one unit, with a shipping address.</summary>
+    private static Order StoreOrder(Guid buyer, Guid entityId, Product product, DateTimeOffset now, Showgeo.Web.Data.ShowgeoDb db)
+    {
+        var id = Guid.CreateVersion7();
+        var line = new OrderLine { Id = Guid.CreateVersion7(), OrderId = id, ItemId = product.Variants[0].Id, Name = product.Name, Quantity = 1, UnitPriceMinor = product.PriceMinor };
+        var order = new Order
+        {
+            Id = id, UserId = buyer, Kind = StoreOrderKind.Name, ReferenceId = entityId, Status = OrderStatus.Paid, TotalMinor = product.PriceMinor,
+            Currency = product.Currency, Provider = PaymentMode.TestProvider, ProviderPaymentId = $"local_pi_{id:N}", PaidAt = now,
+            HoldExpiresAt = now.AddMinutes(15), CreatedAt = now, Lines = [line],
+        };
+        db.Add(order);
+        db.Add(new StoreOrder
+        {
+            OrderId = id, EntityId = entityId, RequiresShipping = true, ShipName = "Fan", ShipLine1 = "1 Street", ShipCity = "Leeds",
+            ShipPostcode = "LS1 1AA", ShipCountry = "GB",
+        });
+        db.Add(new StoreOrderLine { OrderLineId = line.Id, OrderId = id, ProductId = product.Id, VariantId = line.ItemId });
+        return order;
+    }
+
+    /// <summary>Puts one of the world's product in <paramref name="actor"/>'s cart (anonymous visitors have no account cart).</summary>
+    public async Task CartLineAsync(World w, Actor actor)
+    {
+        if (actor == Actor.Anonymous) return;
+        await using var db = CreateDb();
+        var userId = IdOf(actor);
+        var cart = await db.Set<Cart>().SingleOrDefaultAsync(c => c.UserId == userId);
+        if (cart is null)
+        {
+            cart = new Cart { Id = Guid.CreateVersion7(), UserId = userId, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow };
+            db.Add(cart);
+        }
+        if (!await db.Set<CartLine>().AnyAsync(l => l.CartId == cart.Id && l.VariantId == w.VariantId))
+            db.Add(new CartLine { CartId = cart.Id, VariantId = w.VariantId, Quantity = 1, SeenUnitPriceMinor = 2000, AddedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
     }
 
     private static (Order Order, List<Ticket> Tickets) PaidOrder(Guid buyer, Guid eventId, TicketType type, int quantity,

@@ -405,6 +405,67 @@ public static class PageHandlerCatalog
                 w => F(("orderId", w.OtherOrderId), ("amount", "5.00"))),
         },
 
+        // Store: public pages and the cart work for everyone (a guest's cart lives in a cookie); checkout and orders need an account.
+        Get("Store/Index:OnGet", w => $"/e/{w.Slug}/store", Everyone(Outcome.Allowed)) with { Public = true },
+        Get("Store/Product:OnGet", w => $"/e/{w.Slug}/store/{w.ProductSlug}", Everyone(Outcome.Allowed)) with { Public = true },
+        Post("Store/Product:OnPostAdd", w => $"/e/{w.Slug}/store/{w.ProductSlug}?handler=Add", Everyone(Outcome.Allowed),
+            _ => F(("Quantity", 1))) with { Public = true },
+        Get("Store/Cart:OnGet", _ => "/cart", Everyone(Outcome.Allowed)) with { Public = true },
+        Post("Store/Cart:OnPostQuantity", w => $"/cart?handler=Quantity&variantId={w.VariantId}",
+            actor => actor == Actor.Anonymous ? Outcome.Refused : Outcome.Allowed, _ => F(("quantity", 2))) with
+        {
+            Public = true,
+            Prepare = (app, w, actor) => app.CartLineAsync(w, actor),
+        },
+        Post("Store/Cart:OnPostRemove", w => $"/cart?handler=Remove&variantId={w.VariantId}",
+            actor => actor == Actor.Anonymous ? Outcome.Refused : Outcome.Allowed) with
+        {
+            Public = true,
+            Prepare = (app, w, actor) => app.CartLineAsync(w, actor),
+        },
+        Post("Store/Cart:OnPostAcceptPrices", _ => "/cart?handler=AcceptPrices", Everyone(Outcome.Allowed)) with { Public = true, Writes = false },
+        Get("Store/Checkout:OnGet", w => $"/cart/checkout/{w.EntityId}", SignedIn),
+        Post("Store/Checkout:OnPost", w => $"/cart/checkout/{w.EntityId}", SignedIn,
+            _ => F(("Input.Name", "Fan"), ("Input.Line1", "1 Street"), ("Input.City", "Leeds"), ("Input.Postcode", "LS1 1AA"), ("Input.Country", "GB"))) with
+        {
+            Prepare = (app, w, actor) => app.CartLineAsync(w, actor),
+            Foreign = new(Actor.Fan, Outcome.Refused, w => $"/cart/checkout/{w.OtherEntityId}",
+                _ => F(("Input.Name", "Fan"), ("Input.Line1", "1 Street"), ("Input.City", "Leeds"), ("Input.Postcode", "LS1 1AA"), ("Input.Country", "GB"))),
+        },
+        Get("Store/MyOrders:OnGet", _ => "/me/orders", SignedIn),
+        Get("Store/OrderDetails:OnGet", w => $"/me/orders/store/{w.StoreOrderId}", Buyer) with
+        {
+            Foreign = new(Actor.Fan, Outcome.NotFound, w => $"/me/orders/store/{w.OtherStoreOrderId}"),
+        },
+        // A made-up token opens nothing, for the buyer too (genuine links are tested in DigitalDownloadTests).
+        Get("Store/OrderDetails:OnGetDownload", w => $"/me/orders/store/{w.StoreOrderId}?handler=Download&lineId={w.StoreLineId}&t=made-up",
+            actor => actor == Actor.Anonymous ? Outcome.SignIn : Outcome.NotFound),
+        Get("Store/Manage/Store:OnGet", w => $"/manage/{w.Slug}/store", Members(Managers)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.OtherSlug}/store"),
+        },
+        Get("Store/Manage/ProductEdit:OnGet", w => $"/manage/{w.Slug}/store/products", Members(Managers)),
+        Post("Store/Manage/ProductEdit:OnPost", w => $"/manage/{w.Slug}/store/products", Members(Managers),
+            _ => F(("Input.Name", "Matrix hoodie"), ("Input.Kind", "Physical"), ("Input.Price", "30.00"), ("Input.Currency", "EUR"),
+                ("Input.Visibility", "Public"), ("Input.MaxPerOrder", 5), ("Input.Stock", 10))),
+        Get("Store/Manage/Orders:OnGet", w => $"/manage/{w.Slug}/store/orders", Members(Team)),
+        Post("Store/Manage/Orders:OnPostShip", w => $"/manage/{w.Slug}/store/orders?handler=Ship", Members(Team),
+            w => F(("orderId", w.StoreOrderId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/manage/{w.Slug}/store/orders?handler=Ship", w => F(("orderId", w.OtherStoreOrderId))),
+        },
+        Post("Store/Manage/Orders:OnPostRefundOrder", w => $"/manage/{w.Slug}/store/orders?handler=RefundOrder", Members(Managers),
+            w => F(("orderId", w.StoreOrderId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/manage/{w.Slug}/store/orders?handler=RefundOrder", w => F(("orderId", w.OtherStoreOrderId))),
+        },
+        Post("Store/Manage/Orders:OnPostRefundLine", w => $"/manage/{w.Slug}/store/orders?handler=RefundLine", Members(Managers),
+            w => F(("orderId", w.StoreOrderId), ("lineId", w.StoreLineId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/manage/{w.Slug}/store/orders?handler=RefundLine",
+                w => F(("orderId", w.OtherStoreOrderId), ("lineId", w.OtherStoreLineId))),
+        },
+
         // The fan's own profile
         Get("Users/EditProfile:OnGet", _ => "/me/profile", SignedIn),
         Post("Users/EditProfile:OnPostSave", _ => "/me/profile?handler=Save", SignedIn) with

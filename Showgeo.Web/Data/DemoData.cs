@@ -99,6 +99,8 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
                 new DomainEventContext(Guid.NewGuid(), 1, now), ct);
         await PurchasesAsync(fan, manager, events[0], events[7], ct);
         await ChatAsync(fan, manager, events[0], ct);
+        await Features.Store.StoreDemoData.SeedAsync(db, services.GetRequiredService<Features.Assets.AssetService>(), entities[0], entities[1],
+            events[1], manager, now, ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
 

@@ -19,6 +19,7 @@ public static class AssetsSetup
         ("/Assets/EntityMedia", AssetService.AnyKind),
         ("/Users/EditProfile", AssetService.ImagesOnly),
         ("/Events/Manage/Art", AssetService.ImagesOnly),
+        ("/Store/Manage/ProductEdit", AssetService.AnyKind),
     ];
 
     public static WebApplicationBuilder AddShowgeoAssets(this WebApplicationBuilder builder)
