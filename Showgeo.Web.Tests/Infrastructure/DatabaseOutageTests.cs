@@ -114,7 +114,9 @@ public sealed class DatabaseOutageTests(OutageApp app) : IClassFixture<OutageApp
     [Fact]
     public async Task While_the_database_is_cut_pages_answer_503_and_the_same_instance_recovers_without_losing_an_order()
     {
-        app.Logs.Entries.Clear();
+        // The outage warning is written at most once per Retry-After interval per instance: when the other cut in this
+        // class ran just before, the warning this test looks for is that one, so only the errors are counted from here.
+        var firstEntry = app.Logs.Entries.Count;
         var tickets = await app.EventWithTicketsAsync(capacity: 10);
         var fan = await app.UserAsync(displayName: "Outage Fan");
         using var buyer = await app.SignedInAsync(fan);
@@ -182,7 +184,7 @@ public sealed class DatabaseOutageTests(OutageApp app) : IClassFixture<OutageApp
         await Eventually.TrueAsync(() => Task.FromResult(app.Jobs.Recorded.Any(r => r.At > restoredAt)),
             "the recurring job to run again after the database came back", TimeSpan.FromSeconds(20));
         // The outage was logged as such, not as a stack of unhandled exceptions per request.
-        Assert.DoesNotContain(app.Logs.Entries, e => e.Level >= LogLevel.Error && e.Category.Contains("ExceptionHandler", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Entries.Skip(firstEntry), e => e.Level >= LogLevel.Error && e.Category.Contains("ExceptionHandler", StringComparison.Ordinal));
         Assert.Contains(app.Logs.Entries, e => e.Category == typeof(DatabaseOutageHandler).FullName && e.Message.Contains("503"));
     }
 }

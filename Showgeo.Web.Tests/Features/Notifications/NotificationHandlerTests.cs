@@ -4,6 +4,7 @@ using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Store;
 using Showgeo.Web.Infrastructure.Outbox;
 using Showgeo.Web.Tests.Infrastructure;
 
@@ -39,6 +40,41 @@ public sealed class NotificationHandlerTests(ShowgeoApp app) : IClassFixture<Sho
         var late = await app.UserAsync(displayName: "Late");
         await app.FollowAsync(late.Id, t.Entity.Id, DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Empty((await app.InboxAsync(late.Id)).Items);
+    }
+
+    [Fact]
+    public async Task A_product_drop_reaches_followers_once_and_a_ticket_holders_drop_reaches_only_that_events_audience()
+    {
+        var t = await app.EventWithTicketsAsync();
+        var follower = await app.UserAsync(displayName: "Drop follower");
+        var stranger = await app.UserAsync(displayName: "Drop stranger");
+        await app.FollowAsync(follower.Id, t.Entity.Id);
+        var context = new DomainEventContext(Guid.NewGuid(), 1, DateTimeOffset.UtcNow);
+        ProductDropped Drop(Guid id, ProductVisibility visibility, Guid? holdersEventId) => new(id, t.Entity.Id, t.Entity.Slug, t.Entity.Name,
+            "tee", "Tour tee", null, visibility.ToString(), holdersEventId, 2500, "EUR", DateTimeOffset.UtcNow, $"/e/{t.Entity.Slug}/store/tee");
+
+        var open = Guid.NewGuid();
+        for (var i = 0; i < 2; i++)
+            await app.WithScopeAsync(async sp =>
+            {
+                await sp.GetRequiredService<NewDropNotice>().HandleAsync(Drop(open, ProductVisibility.Public, null), context, CancellationToken.None);
+                return 0;
+            });
+        var stored = await app.StoredAsync($"drop:{open}");
+        Assert.Equal((NotificationKind.NewDrop, (int?)1), (stored.Kind, stored.Reach));
+        var item = Assert.Single((await app.InboxAsync(follower.Id)).Items);
+        Assert.Contains("dropped Tour tee", item.Title);
+        Assert.Empty((await app.InboxAsync(stranger.Id)).Items);
+
+        var holders = Guid.NewGuid();
+        await app.WithScopeAsync(async sp =>
+        {
+            await sp.GetRequiredService<NewDropNotice>().HandleAsync(Drop(holders, ProductVisibility.TicketHolders, t.Event.Id), context, CancellationToken.None);
+            return 0;
+        });
+        var forHolders = await app.StoredAsync($"drop:{holders}");
+        Assert.Equal((false, t.Event.Id), (forHolders.ToFollowers, forHolders.EventId));
+        Assert.Single((await app.InboxAsync(follower.Id)).Items);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure.Outbox;
 
@@ -84,6 +85,23 @@ public sealed class PhaseChangeNotice(ShowgeoDb db, EntityBroadcaster broadcaste
             ? "It was free to attend, so there is nothing to refund; your RSVP no longer holds a place."
             : "If you bought tickets, your money comes back in full to the way you paid: the refund starts automatically and you will get a notice when it is issued. Unpaid reservations are released.";
         return note is null ? money : $"{money} From the organiser: “{note}”";
+    }
+}
+
+/// <summary>
+/// NEW_DROP: a product went on sale. Public and followers-only products go to the entity's followers; a product for the
+/// ticket holders of one event goes to that event's audience only, so nobody hears of a drop they may not buy.
+/// </summary>
+public sealed class NewDropNotice(EntityBroadcaster broadcaster) : IDomainEventHandler<ProductDropped>
+{
+    public async Task HandleAsync(ProductDropped dropped, DomainEventContext context, CancellationToken ct)
+    {
+        var forHolders = dropped.Visibility == nameof(ProductVisibility.TicketHolders);
+        if (forHolders && dropped.HoldersEventId is null) return;
+        await broadcaster.AnnounceAsync(dropped.EntityId, forHolders ? dropped.HoldersEventId : dropped.EventId, NotificationKind.NewDrop,
+            $"drop:{dropped.ProductId}", toFollowers: !forHolders,
+            $"{dropped.EntityName} dropped {dropped.ProductName}",
+            $"On sale now for {Money.Format(dropped.PriceMinor, dropped.Currency)}, while stock lasts.", dropped.Path, ct);
     }
 }
 

@@ -1,6 +1,7 @@
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Store;
 using Showgeo.Web.Infrastructure.Live;
 using Showgeo.Web.Infrastructure.Outbox;
 
@@ -21,6 +22,7 @@ public static class NotificationsSetup
         // The notice first: the email handler mails what it stored.
         services.AddDomainEventHandler<EventPhaseChanged, PhaseChangeNotice>();
         services.AddDomainEventHandler<EventPhaseChanged, NoticeEmails>();
+        services.AddDomainEventHandler<ProductDropped, NewDropNotice>();
         services.AddDomainEventHandler<OrderPaid, TicketPurchaseNotice>();
         services.AddDomainEventHandler<OrderRefunded, RefundNotice>();
         services.AddDomainEventHandler<EntityRoleGranted, RoleGrantedNotice>();

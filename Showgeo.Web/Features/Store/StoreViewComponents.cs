@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Store;
 
@@ -10,8 +11,20 @@ public sealed record CartBadge(int Count, bool Oob = false);
 /// <summary>The header's cart badge, on every page (the layout invokes it).</summary>
 public sealed class CartBadgeViewComponent(CartService cart) : ViewComponent
 {
-    public async Task<IViewComponentResult> InvokeAsync() =>
-        View("~/Features/Store/_CartBadge.cshtml", new CartBadge(await cart.CountAsync(HttpContext.RequestAborted)));
+    public async Task<IViewComponentResult> InvokeAsync()
+    {
+        int count;
+        try
+        {
+            count = await cart.CountAsync(HttpContext.RequestAborted);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // The "briefly unavailable" page renders this layout too: show the link without a count.
+            count = 0;
+        }
+        return View("~/Features/Store/_CartBadge.cshtml", new CartBadge(count));
+    }
 }
 
 public sealed record AttachedProduct(string EntitySlug, string Slug, string Name, long PriceMinor, string Currency, Guid? ImageAssetId, bool BeforeDrop);
