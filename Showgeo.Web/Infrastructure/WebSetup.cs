@@ -17,6 +17,7 @@ public static class WebSetup
             o.Conventions.ConfigureFilter(new AutoValidateAntiforgeryTokenAttribute());
             o.Conventions.ConfigureFilter(new VaryOnHtmxFilter());
             o.Conventions.ConfigureFilter(new RejectNulCharactersFilter());
+            o.Conventions.ConfigureFilter(new UnknownHandlerFilter());
         }).AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()))
             .AddViewOptions(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);

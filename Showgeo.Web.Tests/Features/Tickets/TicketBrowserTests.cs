@@ -81,7 +81,7 @@ public sealed class TicketBrowserTests(ShowgeoApp app) : IClassFixture<ShowgeoAp
             await Expect(page.Locator($"tr[data-ticket-type='{a.Type.Name}']")).ToContainTextAsync("Sold out");
             await page.GoBackAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Abandon" }).ClickAsync();
-            await Expect(page.GetByText("Payment abandoned. Your seats were released.")).ToBeVisibleAsync();
+            await Expect(page.GetByText("Payment abandoned. Your hold was released.")).ToBeVisibleAsync();
             await page.GotoAsync($"/checkout/{a.Event.Id}");
             await Expect(page.Locator($"tr[data-ticket-type='{a.Type.Name}'] td").Nth(2)).ToHaveTextAsync("3");
         });

@@ -29,17 +29,17 @@ public sealed class TestPaymentModel(ShowgeoDb db, IPaymentProvider provider, Or
             PaymentId: $"local_pi_{orderId:N}", AmountMinor: Order.TotalMinor, Currency: Order.Currency), ct);
         return this.RedirectAfterPost(kinds.For(Order.Kind).ReceiptPath(orderId), outcome switch
         {
-            FulfilmentOutcome.Fulfilled or FulfilmentOutcome.Duplicate or FulfilmentOutcome.AlreadyPaid => "Payment received. Your tickets are in your wallet.",
-            FulfilmentOutcome.RefundedNoSeats => "Your hold had expired and the seats were sold, so the payment was refunded.",
+            FulfilmentOutcome.Fulfilled or FulfilmentOutcome.Duplicate or FulfilmentOutcome.AlreadyPaid => "Payment received. Your order is confirmed.",
+            FulfilmentOutcome.RefundedNoSeats => "Your hold had expired and what you held has sold out, so the payment was refunded.",
             _ => "The payment could not be applied to this order.",
         });
     }
 
     public Task<IActionResult> OnPostFailAsync(Guid orderId, CancellationToken ct) =>
-        EndAsync(orderId, OrderStatus.Failed, "fail", "The test payment failed. Your seats were released.", ct);
+        EndAsync(orderId, OrderStatus.Failed, "fail", "The test payment failed. Your hold was released.", ct);
 
     public Task<IActionResult> OnPostAbandonAsync(Guid orderId, CancellationToken ct) =>
-        EndAsync(orderId, OrderStatus.Cancelled, "abandon", "Payment abandoned. Your seats were released.", ct);
+        EndAsync(orderId, OrderStatus.Cancelled, "abandon", "Payment abandoned. Your hold was released.", ct);
 
     private async Task<IActionResult> EndAsync(Guid orderId, OrderStatus status, string kind, string message, CancellationToken ct)
     {

@@ -165,7 +165,16 @@ public sealed class ProductEditModel(ShowgeoDb db, ManagedEntityGate gate, Asset
             return await UndoUploadsAsync(uploaded, "Input.Variants", null, ct);
         }
         var dropped = ProductDrops.RecordIfDue(db, product, Entity.Slug, Entity.Name, now);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            // Another save took this web address between the check above and this insert.
+            await tx.RollbackAsync(ct);
+            return await UndoUploadsAsync(uploaded, "Input.Slug", $"Another product of this store is at '{wantedSlug}'. Choose another web address.", ct);
+        }
         await tx.CommitAsync(ct);
         return this.RedirectAfterPost(Url.Page("/Store/Manage/Store", new { slug = Entity.Slug })!,
             $"Saved {name}.{(dropped ? " It is on sale now." : product.DropAt is { } when && product.Visibility != ProductVisibility.Draft ? $" It drops {when.UtcDateTime:d MMM HH:mm} UTC." : "")}");
