@@ -185,7 +185,8 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
         await follow.GetByRole(AriaRole.Button, new() { Name = $"Unfollow {name}", Exact = true }).ClickAsync();
         await Expect(follow.GetByRole(AriaRole.Button, new() { Name = $"Follow {name}", Exact = true })).ToHaveAttributeAsync("aria-pressed", "false");
         await page.GetByRole(AriaRole.Link, new() { Name = "Home" }).First.ClickAsync();
-        await page.WaitForURLAsync(app.BaseAddress.ToString().TrimEnd('/') + "/");
+        // A boosted navigation swaps the body and pushes the URL: there is no load event to wait for.
+        await page.WaitForURLAsync(app.BaseAddress.ToString().TrimEnd('/') + "/", new() { WaitUntil = WaitUntilState.Commit, Timeout = 30_000 });
         await SettleAsync(page);
         problems.AddRange(seen.Select(m => "htmx swap and boosted navigation: " + m));
     }

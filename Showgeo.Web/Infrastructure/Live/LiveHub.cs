@@ -130,9 +130,29 @@ public sealed class LiveHub(
     {
         try
         {
-            await foreach (var a in _announcements.Reader.ReadAllAsync(stop))
+            var reader = _announcements.Reader;
+            LiveAnnouncement? next = null;
+            while (true)
             {
+                if (next is not { } a)
+                {
+                    if (!await reader.WaitToReadAsync(stop)) return;
+                    if (!reader.TryRead(out a)) continue;
+                }
+                next = null;
                 if (!_feeds.TryGetValue(a.Feed, out var feed)) continue;
+                var first = a.Cursor;
+                if (!feed.Batched)
+                {
+                    // A burst on one topic (announcements waiting back to back) is loaded and pushed as one range:
+                    // the order is unchanged, and a reader that keeps up is not dropped for the queue it would need.
+                    while (reader.TryRead(out var following))
+                    {
+                        if (following.Feed == a.Feed && following.Topic == a.Topic && following.Cursor > a.Cursor)
+                            a = a with { Cursor = following.Cursor };
+                        else { next = following; break; }
+                    }
+                }
                 Topic? topic;
                 lock (_gate) _topics.TryGetValue((a.Feed, a.Topic), out topic);
                 if (topic is null) continue;
@@ -143,7 +163,7 @@ public sealed class LiveHub(
                     continue;
                 }
                 // Immediate feeds are loaded one announcement at a time, so pushes keep commit order.
-                var after = topic.Loaded ?? a.Cursor - 1;
+                var after = topic.Loaded ?? first - 1;
                 if (a.Cursor <= after) continue;
                 await LoadAndPushAsync(topic, after, a.Cursor, stop);
             }
@@ -171,22 +191,29 @@ public sealed class LiveHub(
 
     private async Task LoadAndPushAsync(Topic topic, long after, long upTo, CancellationToken stop)
     {
-        IReadOnlyList<LiveItem> items;
-        try
+        // A feed may answer a long range a page at a time: ask again from the last item until the range is done.
+        var from = after;
+        while (from < upTo)
         {
-            items = await topic.Feed.LoadAsync(topic.Name, after, upTo, stop);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
-        {
-            // Its viewers would miss this item: drop them, and they replay it from the database on reconnect.
-            log.LogWarning(ex, "Could not load {Feed} items for {Topic}; dropping its streams", topic.Feed.Name, topic.Name);
-            foreach (var c in topic.Connections) c.Drop();
-            return;
+            IReadOnlyList<LiveItem> items;
+            try
+            {
+                items = await topic.Feed.LoadAsync(topic.Name, from, upTo, stop);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                // Its viewers would miss this item: drop them, and they replay it from the database on reconnect.
+                log.LogWarning(ex, "Could not load {Feed} items for {Topic}; dropping its streams", topic.Feed.Name, topic.Name);
+                foreach (var c in topic.Connections) c.Drop();
+                topic.Loaded = upTo;
+                return;
+            }
+            if (items.Count == 0) break;
+            var push = new LivePush(topic.Feed.Name, items);
+            foreach (var connection in topic.Connections) connection.Offer(push);
+            from = items[^1].Cursor;
         }
         topic.Loaded = upTo;
-        if (items.Count == 0) return;
-        var push = new LivePush(topic.Feed.Name, items);
-        foreach (var connection in topic.Connections) connection.Offer(push);
     }
 
     private void DropAll()
