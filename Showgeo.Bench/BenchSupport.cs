@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Showgeo.Bench;
@@ -14,11 +18,36 @@ internal static class BenchSupport
         ?? Environment.GetEnvironmentVariable("SHOWGEO_TEST_PG")
         ?? "Host=localhost;Port=5432;Database=postgres;Username=showgeo;Password=showgeo";
 
+    /// <summary>The nearest-rank percentile (<paramref name="p"/> from 0 to 1) of an ascending array; NaN when empty.</summary>
+    public static double Pct(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+
     public static async Task ExecAsync(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 600 };
         await cmd.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>
+/// The app as it runs in Production, on <paramref name="connectionString"/>, for a harness: no demo data, simulated
+/// payments allowed (Production without Stripe keys refuses to start otherwise), plus the harness's own settings.
+/// </summary>
+internal sealed class BenchApp(string connectionString, Dictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
+        builder.UseSetting("Demo:Seed", "false");
+        builder.UseSetting("Tickets:SigningKey", "benchmark-signing-key-0123456789abcdef");
+        builder.UseSetting("Payments:AllowTestPayments", "true");
+        foreach (var (key, value) in settings ?? []) builder.UseSetting(key, value);
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+        if (services is not null) builder.ConfigureServices(services);
     }
 }

@@ -173,9 +173,9 @@ public sealed partial class ChatBench(ChatBench.Options options)
             var posts = postLatencies.ToArray();
             Array.Sort(posts);
             Console.WriteLine($"posted {posted} messages ({postErrors} refused or failed) in {postingTook.TotalSeconds:0.0}s = {posted / postingTook.TotalSeconds:0} msg/s " +
-                $"(target {options.Rate}/s); post p50 {P(posts, 50):0.0} ms, p99 {P(posts, 99):0.0} ms");
+                $"(target {options.Rate}/s); post p50 {BenchSupport.Pct(posts, 0.5):0.0} ms, p99 {BenchSupport.Pct(posts, 0.99):0.0} ms");
             Console.WriteLine($"delivery to {Math.Min(options.Probes, connected)} sampled viewers: {sorted.Length} deliveries " +
-                $"(expected {posted * Math.Min(options.Probes, connected)}), p50 {P(sorted, 50):0.0} ms, p99 {P(sorted, 99):0.0} ms, max {(sorted.Length > 0 ? sorted[^1] : 0):0.0} ms");
+                $"(expected {posted * Math.Min(options.Probes, connected)}), p50 {BenchSupport.Pct(sorted, 0.5):0.0} ms, p99 {BenchSupport.Pct(sorted, 0.99):0.0} ms, max {(sorted.Length > 0 ? sorted[^1] : 0):0.0} ms");
             Console.WriteLine($"received {bytes / 1024.0 / 1024.0:0.0} MB over all viewers; viewers dropped during the run: {ended - (options.Viewers - connected)}");
             Console.WriteLine($"CPU (server and load generator in one process): {cpu.TotalSeconds:0.0}s over {window.TotalSeconds:0.0}s = " +
                 $"{cpu.TotalSeconds / window.TotalSeconds * 100:0}% of one core ({Environment.ProcessorCount} cores)");
@@ -213,20 +213,4 @@ public sealed partial class ChatBench(ChatBench.Options options)
         }
     }
 
-    private static double P(double[] sorted, int percentile) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1)];
-
-    private sealed class BenchApp(string connectionString) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
-            builder.UseSetting("Demo:Seed", "false");
-            builder.UseSetting("Tickets:SigningKey", "chat-benchmark-signing-key-0123456789");
-            builder.UseSetting("Payments:AllowTestPayments", "true");
-            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
-                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
-        }
-    }
 }

@@ -68,7 +68,7 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
             {
                 await LoadAsync(http, url, Math.Max(20, options.Requests / 10), options.Concurrency); // warm-up
                 var (rps, lat, errors) = await LoadAsync(http, url, options.Requests, options.Concurrency);
-                Console.WriteLine($"{name,-26} {rps,8:0.0} {P(lat, 50),8:0.0} {P(lat, 95),8:0.0} {P(lat, 99),8:0.0} {errors,7}");
+                Console.WriteLine($"{name,-26} {rps,8:0.0} {BenchSupport.Pct(lat, 0.5),8:0.0} {BenchSupport.Pct(lat, 0.95),8:0.0} {BenchSupport.Pct(lat, 0.99),8:0.0} {errors,7}");
             }
             return 0;
         }
@@ -79,8 +79,6 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
         }
     }
 
-    private static double P(double[] sorted, int percentile) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1)];
 
     private static async Task<(double Rps, double[] LatenciesMs, int Errors)> LoadAsync(HttpClient http, Func<Random, string> url, int total, int concurrency)
     {
@@ -158,21 +156,5 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
 
             ANALYZE;
             """);
-    }
-
-
-    private sealed class BenchApp(string connectionString) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
-            builder.UseSetting("Demo:Seed", "false");
-            builder.UseSetting("Tickets:SigningKey", "discovery-benchmark-signing-key-0123456789");
-            // Production without Stripe keys refuses to start unless simulated payments are allowed explicitly.
-            builder.UseSetting("Payments:AllowTestPayments", "true");
-            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
-                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
-        }
     }
 }

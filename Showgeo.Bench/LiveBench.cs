@@ -48,7 +48,7 @@ public sealed class LiveBench(LiveBench.Options options)
             await using (var source = NpgsqlDataSource.Create(cs))
                 await new MigrationRunner(source, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationRunner.Embedded());
             var (eventId, warmupId, managerId, entityId) = await ArrangeAsync(cs, options.Connections);
-            await using var app = new BenchApp(cs);
+            await using var app = new BenchApp(cs, new() { ["Live:StreamsPerUser"] = "12" });
             app.UseKestrel(0);
             app.StartServer();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
@@ -111,7 +111,7 @@ public sealed class LiveBench(LiveBench.Options options)
             while (warmed.Count(a => a != 0) < held && DateTime.UtcNow < warmDeadline) await Task.Delay(5);
             var cold = warmed.Where(a => a != 0).Select(a => Stopwatch.GetElapsedTime(warmCommitted, a).TotalMilliseconds).Order().ToArray();
             Console.WriteLine($"cold go-live (first after start, request {Stopwatch.GetElapsedTime(warm0, warmCommitted).TotalMilliseconds:0} ms) → toast on {cold.Length} of {held}: " +
-                              $"p50 {Pct(cold, 0.50):0} ms, p99 {Pct(cold, 0.99):0} ms");
+                              $"p50 {BenchSupport.Pct(cold, 0.50):0} ms, p99 {BenchSupport.Pct(cold, 0.99):0} ms");
             await Task.Delay(2000);
             var request0 = Stopwatch.GetTimestamp();
             var result = await lifecycle.ChangeAsync(eventId, EventPhase.Pre, EventPhase.Live, principal, null, CancellationToken.None);
@@ -122,7 +122,7 @@ public sealed class LiveBench(LiveBench.Options options)
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (arrived.Count(a => a != 0) < held && DateTime.UtcNow < deadline) await Task.Delay(5);
             var latencies = arrived.Where(a => a != 0).Select(a => Stopwatch.GetElapsedTime(committed, a).TotalMilliseconds).Order().ToArray();
-            Console.WriteLine($"go-live → toast on {latencies.Length} of {held} streams: p50 {Pct(latencies, 0.50):0} ms, p99 {Pct(latencies, 0.99):0} ms, max {latencies[^1]:0} ms");
+            Console.WriteLine($"go-live → toast on {latencies.Length} of {held} streams: p50 {BenchSupport.Pct(latencies, 0.50):0} ms, p99 {BenchSupport.Pct(latencies, 0.99):0} ms, max {latencies[^1]:0} ms");
 
             await InboxTimesAsync(app.Services, cs, entityId);
             stop.Cancel();
@@ -242,25 +242,7 @@ public sealed class LiveBench(LiveBench.Options options)
             if (unread != 2 || page.Items.Count != 2) throw new InvalidOperationException($"follower sees {unread} unread, {page.Items.Count} items");
         }
         counts.Sort(); pages.Sort();
-        Console.WriteLine($"a follower's unread count: p50 {Pct(counts.ToArray(), 0.5):0.00} ms, p99 {Pct(counts.ToArray(), 0.99):0.00} ms; " +
-                          $"inbox page: p50 {Pct(pages.ToArray(), 0.5):0.00} ms, p99 {Pct(pages.ToArray(), 0.99):0.00} ms");
-    }
-
-    private static double Pct(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
-
-    private sealed class BenchApp(string connectionString) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
-            builder.UseSetting("Demo:Seed", "false");
-            builder.UseSetting("Tickets:SigningKey", "live-benchmark-signing-key-0123456789abcdef");
-            builder.UseSetting("Payments:AllowTestPayments", "true");
-            builder.UseSetting("Live:StreamsPerUser", "12");
-            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
-                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
-        }
+        Console.WriteLine($"a follower's unread count: p50 {BenchSupport.Pct(counts.ToArray(), 0.5):0.00} ms, p99 {BenchSupport.Pct(counts.ToArray(), 0.99):0.00} ms; " +
+                          $"inbox page: p50 {BenchSupport.Pct(pages.ToArray(), 0.5):0.00} ms, p99 {BenchSupport.Pct(pages.ToArray(), 0.99):0.00} ms");
     }
 }

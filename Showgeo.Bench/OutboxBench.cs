@@ -40,7 +40,13 @@ public sealed class OutboxBench(OutboxBench.Options options)
             await using (var source = NpgsqlDataSource.Create(cs))
                 await new MigrationRunner(source, NullLogger<MigrationRunner>.Instance).ApplyAsync(MigrationRunner.Embedded());
             var recorder = new Recorder();
-            await using var app = new BenchApp(cs, recorder, options);
+            await using var app = new BenchApp(cs,
+                new() { ["Outbox:Concurrency"] = options.Concurrency.ToString(), ["Outbox:BatchSize"] = options.BatchSize.ToString() },
+                s =>
+                {
+                    s.AddSingleton(recorder);
+                    s.AddDomainEventHandler<BenchEvent, BenchHandler>();
+                });
             _ = app.Services; // starts the host, and with it the dispatcher
             await using var data = NpgsqlDataSource.Create(cs);
 
@@ -70,7 +76,7 @@ public sealed class OutboxBench(OutboxBench.Options options)
         }
         var latencies = committed.Select(kv => Stopwatch.GetElapsedTime(kv.Value, recorder.Started[kv.Key]).TotalMilliseconds).Order().ToArray();
         Console.WriteLine($"latency committed → handler started, {options.Singles} events one per transaction: " +
-                          $"p50 {Pct(latencies, 0.50):0.00} ms, p99 {Pct(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
+                          $"p50 {BenchSupport.Pct(latencies, 0.50):0.00} ms, p99 {BenchSupport.Pct(latencies, 0.99):0.00} ms, max {latencies[^1]:0.00} ms");
     }
 
     private async Task BurstAsync(NpgsqlDataSource data, Recorder recorder)
@@ -119,7 +125,6 @@ public sealed class OutboxBench(OutboxBench.Options options)
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
 
     public sealed record BenchEvent(Guid Id) : IDomainEvent;
@@ -135,28 +140,6 @@ public sealed class OutboxBench(OutboxBench.Options options)
         {
             recorder.Started.TryAdd(e.Id, Stopwatch.GetTimestamp());
             return Task.CompletedTask;
-        }
-    }
-
-    private sealed class BenchApp(string connectionString, Recorder recorder, Options options) : WebApplicationFactory<Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:Showgeo", connectionString);
-            builder.UseSetting("Demo:Seed", "false");
-            builder.UseSetting("Tickets:SigningKey", "outbox-benchmark-signing-key-0123456789");
-            // Production without Stripe keys refuses to start unless simulated payments are allowed explicitly.
-            builder.UseSetting("Payments:AllowTestPayments", "true");
-            builder.UseSetting("Outbox:Concurrency", options.Concurrency.ToString());
-            builder.UseSetting("Outbox:BatchSize", options.BatchSize.ToString());
-            builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
-                .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
-            builder.ConfigureServices(s =>
-            {
-                s.AddSingleton(recorder);
-                s.AddDomainEventHandler<BenchEvent, BenchHandler>();
-            });
         }
     }
 }
