@@ -7,6 +7,7 @@ using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
 using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
@@ -32,6 +33,7 @@ builder.AddShowgeoTicketing();
 builder.AddShowgeoChat();
 builder.AddShowgeoNotifications();
 builder.AddShowgeoStore();
+builder.AddShowgeoPosts();
 
 var app = builder.Build();
 

@@ -13,11 +13,12 @@ public static class NotificationKind
     public const string PhaseUpdate = "PHASE_UPDATE";
     public const string NewEvent = "NEW_EVENT";
     public const string NewDrop = "NEW_DROP";
+    public const string NewPost = "NEW_POST";
     public const string TicketPurchased = "TICKET_PURCHASED";
     public const string RefundIssued = "REFUND_ISSUED";
     public const string RoleGranted = "ROLE_GRANTED";
 
-    public static readonly IReadOnlyList<string> All = [LiveNow, PhaseUpdate, NewEvent, NewDrop, TicketPurchased, RefundIssued, RoleGranted];
+    public static readonly IReadOnlyList<string> All = [LiveNow, PhaseUpdate, NewEvent, NewDrop, NewPost, TicketPurchased, RefundIssued, RoleGranted];
 
     /// <summary>Broadcast kinds that also reach holders of tickets or RSVPs for the event, whether or not they follow.</summary>
     public static bool ReachesEventHolders(string kind) => kind is LiveNow or PhaseUpdate;
@@ -28,6 +29,7 @@ public static class NotificationKind
         PhaseUpdate => "Changes to events (rescheduling, ending, cancellation)",
         NewEvent => "New events announced",
         NewDrop => "New merchandise drops",
+        NewPost => "New posts",
         TicketPurchased => "Tickets you bought",
         RefundIssued => "Refunds",
         RoleGranted => "Roles on an entity",

@@ -3,6 +3,7 @@ using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure.Outbox;
@@ -103,6 +104,24 @@ public sealed class NewDropNotice(EntityBroadcaster broadcaster) : IDomainEventH
             $"{dropped.EntityName} dropped {dropped.ProductName}",
             $"On sale now for {Money.Format(dropped.PriceMinor, dropped.Currency)}, while stock lasts.", dropped.Path, ct);
     }
+}
+
+/// <summary>
+/// NEW_POST: a followed entity published a post. Every post goes to the entity's followers; a members-only post's
+/// notice carries its title only (the title is its public teaser) and says who may read it, never the body.
+/// </summary>
+public sealed class NewPostNotice(EntityBroadcaster broadcaster) : IDomainEventHandler<PostPublished>
+{
+    public async Task HandleAsync(PostPublished published, DomainEventContext context, CancellationToken ct)
+    {
+        var body = published.Visibility == nameof(PostVisibility.Members) || string.IsNullOrWhiteSpace(published.Teaser)
+            ? published.Visibility == nameof(PostVisibility.Members) ? "A post for members. Open it to see how to read it." : "Open it to read more."
+            : Truncate(published.Teaser, 280);
+        await broadcaster.AnnounceAsync(published.EntityId, null, NotificationKind.NewPost, $"post:{published.PostId}", toFollowers: true,
+            Truncate($"{published.EntityName} posted: {published.Title}", 300), body, published.Path, ct);
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }
 
 /// <summary>Ticket purchased (an <see cref="OrderPaid"/> of the tickets kind): direct to the buyer.</summary>

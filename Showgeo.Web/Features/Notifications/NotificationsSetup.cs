@@ -1,6 +1,7 @@
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Payments;
+using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Features.Store;
 using Showgeo.Web.Infrastructure.Live;
 using Showgeo.Web.Infrastructure.Outbox;
@@ -23,6 +24,7 @@ public static class NotificationsSetup
         services.AddDomainEventHandler<EventPhaseChanged, PhaseChangeNotice>();
         services.AddDomainEventHandler<EventPhaseChanged, NoticeEmails>();
         services.AddDomainEventHandler<ProductDropped, NewDropNotice>();
+        services.AddDomainEventHandler<PostPublished, NewPostNotice>();
         services.AddDomainEventHandler<OrderPaid, TicketPurchaseNotice>();
         services.AddDomainEventHandler<OrderRefunded, RefundNotice>();
         services.AddDomainEventHandler<EntityRoleGranted, RoleGrantedNotice>();
