@@ -5,6 +5,7 @@ using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
+using Showgeo.Web.Features.Memberships;
 using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Posts;
@@ -33,6 +34,7 @@ builder.AddShowgeoTicketing();
 builder.AddShowgeoChat();
 builder.AddShowgeoNotifications();
 builder.AddShowgeoStore();
+builder.AddShowgeoMemberships();
 builder.AddShowgeoPosts();
 
 var app = builder.Build();

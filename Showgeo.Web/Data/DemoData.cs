@@ -101,6 +101,14 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
         await ChatAsync(fan, manager, events[0], ct);
         await Features.Store.StoreDemoData.SeedAsync(db, services.GetRequiredService<Features.Assets.AssetService>(), entities[0], entities[1],
             events[1], manager, now, ct);
+        var tiers = await Features.Memberships.MembershipDemoData.SeedAsync(db, entities, fan, now, ct);
+        var listening = NewEvent(entities[0], "luna-waves-members-listening-party", "Luna Waves: Members' Listening Party", now.AddDays(8),
+            "Europe/Lisbon", "Studio Mar", "Lisbon", "PT", 38.7223, -9.1393, ["dream-pop"]);
+        listening.IsFree = true;
+        listening.Visibility = EventVisibility.Members;
+        listening.MembersTierId = tiers[entities[0].Id].Id;
+        db.Add(listening);
+        await db.SaveChangesAsync(ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
 

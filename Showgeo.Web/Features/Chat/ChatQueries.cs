@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
+using Showgeo.Web.Features.Memberships;
 
 namespace Showgeo.Web.Features.Chat;
 
 /// <summary>The reads of a chat room: the panel an event page renders, and the room's changes for the live stream.</summary>
-public sealed class ChatQueries(ShowgeoDb db, LinkGenerator links)
+public sealed class ChatQueries(ShowgeoDb db, LinkGenerator links, TimeProvider clock)
 {
     /// <summary>How many closed polls stay on show under the open one.</summary>
     private const int ClosedPollsShown = 2;
@@ -21,11 +22,13 @@ public sealed class ChatQueries(ShowgeoDb db, LinkGenerator links)
             .Select(m => new { m.Id, m.Seq, m.UserId, m.AuthorName, m.Body, m.CreatedAt })
             .ToListAsync(ct);
         var polls = await PollsAsync([eventId], chat.UserId, ct);
+        var badges = await MembershipAccess.BadgesAsync(db, chat.Event.EntityId, messages.Select(m => m.UserId).ToList(), clock.GetUtcNow(), ct);
         return new ChatPanelView
         {
             EventId = eventId, EventSlug = slug, EntitySlug = chat.Event.Entity!.Slug, IsOpen = chat.IsOpen, IsModerator = chat.IsModerator, Cursor = cursor,
             Messages = messages.AsEnumerable().Reverse()
-                .Select(m => new ChatMessageView(m.Id, m.Seq, m.UserId, m.AuthorName, m.Body, m.CreatedAt, ModerateUrl(slug, m.Id))).ToList(),
+                .Select(m => new ChatMessageView(m.Id, m.Seq, m.UserId, m.AuthorName, m.Body, m.CreatedAt, ModerateUrl(slug, m.Id),
+                    badges.GetValueOrDefault(m.UserId))).ToList(),
             Reactions = new ChatReactionsView(Url(slug, "React"), (await ReactionCountsAsync([eventId], ct))[eventId],
                 chat.CanPost, ForPage: true),
             Polls = new ChatPollsView(Url(slug, "Vote"), Url(slug, "ClosePoll"), polls.GetValueOrDefault(eventId) ?? [],
@@ -61,14 +64,19 @@ public sealed class ChatQueries(ShowgeoDb db, LinkGenerator links)
                           orderby l.Seq
                           select new
                           {
-                              l.Seq, l.Kind, e.Slug, l.MessageId,
+                              l.Seq, l.Kind, e.Slug, e.EntityId, l.MessageId,
                               UserId = (Guid?)m.UserId, m.AuthorName, m.Body, CreatedAt = (DateTimeOffset?)m.CreatedAt,
                               DeletedAt = m.DeletedAt,
                           };
         var rows = await (limit is { } n ? query.Take(n) : query).ToListAsync(ct);
+        // Member badges: one query, only when the range holds messages.
+        var authors = rows.Where(r => r.Kind == ChatLogKind.Message && r.UserId is not null).Select(r => r.UserId!.Value).Distinct().ToList();
+        var badges = authors.Count == 0 ? new Dictionary<Guid, string>()
+            : await MembershipAccess.BadgesAsync(db, rows[0].EntityId, authors, clock.GetUtcNow(), ct);
         var changes = rows.Select(r => new Change(r.Seq, r.Kind, eventId, r.Slug,
             r.Kind == ChatLogKind.Message && r.UserId is { } uid
-                ? new ChatMessageView(r.MessageId!.Value, r.Seq, uid, r.AuthorName, r.Body, r.CreatedAt!.Value, ModerateUrl(r.Slug, r.MessageId!.Value))
+                ? new ChatMessageView(r.MessageId!.Value, r.Seq, uid, r.AuthorName, r.Body, r.CreatedAt!.Value, ModerateUrl(r.Slug, r.MessageId!.Value),
+                    badges.GetValueOrDefault(uid))
                 : null,
             r.DeletedAt is not null, r.MessageId)).ToList();
         var reactions = changes.Any(c => c.Kind == ChatLogKind.Reactions) ? (await ReactionCountsAsync([eventId], ct))[eventId] : [];

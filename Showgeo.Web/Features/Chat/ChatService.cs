@@ -84,7 +84,7 @@ public sealed class ChatService(ShowgeoDb db, EventAccess eventAccess, TimeProvi
         EventRefusal? refusal = access.Page switch
         {
             EventPageAccess.Hidden => new(EventRefusalKind.NotFound, EventAccess.NotFoundMessage),
-            EventPageAccess.FollowHint => new(EventRefusalKind.NotVisible, EventAccess.FollowersOnlyMessage),
+            EventPageAccess.FollowHint => new(EventRefusalKind.NotVisible, access.HintMessage),
             _ => null,
         };
         refusal ??= Refuse(!ChatRules.IsOpen(ev.Phase), ChatRules.ClosedMessage)

@@ -1,7 +1,9 @@
 namespace Showgeo.Web.Features.Chat;
 
 /// <summary>One message as every viewer sees it (the same HTML is pushed to all of them).</summary>
-public sealed record ChatMessageView(Guid Id, long Seq, Guid UserId, string AuthorName, string Body, DateTimeOffset CreatedAt, string ModerateUrl);
+/// <param name="Badge">The author's membership tier of the event's entity, shown beside the name (see MembershipAccess.BadgesAsync).</param>
+public sealed record ChatMessageView(Guid Id, long Seq, Guid UserId, string AuthorName, string Body, DateTimeOffset CreatedAt, string ModerateUrl,
+    string? Badge = null);
 
 /// <summary>A reaction button's count.</summary>
 public sealed record ChatReactionCount(string Key, string Emoji, string Label, int Count);

@@ -25,7 +25,8 @@ public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rs
     public string? TourSlug { get; private set; }
     public bool IsMember => Access.IsTeam;
     /// <summary>A followers-only event seen by someone who does not follow the entity: only the hint is shown.</summary>
-    public bool FollowersOnly => Access.Page == EventPageAccess.FollowHint;
+    public bool FollowersOnly => Access.Page == EventPageAccess.FollowHint && Event.Visibility != EventVisibility.Members;
+    public bool MembersOnly => Access.Page == EventPageAccess.FollowHint && Event.Visibility == EventVisibility.Members;
     public RsvpCounts Counts { get; private set; } = new(0, 0);
     public RsvpStatus? MyRsvp { get; private set; }
     public string? RsvpMessage { get; private set; }
@@ -58,7 +59,7 @@ public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rs
     {
         if (!await LoadAsync(slug, ct)) return NotFound();
         if (EntityAccess.UserId(User) is not { } userId) return Challenge();
-        if (!Access.CanSeePage) return Refuse(EventAccess.FollowersOnlyMessage);
+        if (!Access.CanSeePage) return Refuse(Access.HintMessage);
         // Withdrawing is always allowed to a viewer who sees the event, even where a new RSVP would be refused.
         await rsvps.RemoveAsync(Event.Id, userId, ct);
         return await AfterChangeAsync(userId, ct);

@@ -6,7 +6,8 @@ namespace Showgeo.Web.Features.Events;
 
 public enum EventPhase { Draft, Pre, Live, Post, Cancelled }
 
-public enum EventVisibility { Public, Unlisted, Followers }
+/// <summary>Who may see an event; Members: members of <see cref="Event.MembersTierId"/> or a tier ranked above it.</summary>
+public enum EventVisibility { Public, Unlisted, Followers, Members }
 
 /// <summary>An event run by an entity. Ticketing, streaming and lifecycle features extend this table.</summary>
 public sealed class Event
@@ -40,6 +41,8 @@ public sealed class Event
     public string[] AllowedCountries { get; set; } = [];
     public string[] Genres { get; set; } = [];
     public EventVisibility Visibility { get; set; }
+    /// <summary>For <see cref="EventVisibility.Members"/>: the lowest tier whose members may see the event.</summary>
+    public Guid? MembersTierId { get; set; }
     public EventPhase Phase { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -67,5 +70,7 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.HasOne<Tours.Tour>().WithMany().HasForeignKey(x => x.TourId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(x => x.TourId);
         b.HasIndex(x => x.StartsAt);
+        b.HasOne<Memberships.MembershipTier>().WithMany().HasForeignKey(x => x.MembersTierId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(x => x.MembersTierId);
     }
 }

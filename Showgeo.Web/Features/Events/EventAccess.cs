@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Memberships;
 
 namespace Showgeo.Web.Features.Events;
 
@@ -10,7 +11,10 @@ public enum EventPageAccess
 {
     /// <summary>Not found for this viewer: a draft outside the team, or a suspended entity's event outside its team and the admins.</summary>
     Hidden,
-    /// <summary>A followers-only event seen by someone who does not follow the entity: the title and a follow hint only.</summary>
+    /// <summary>
+    /// A followers-only event seen by someone who does not follow the entity, or a members-only event seen by someone
+    /// without the tier: the title and a hint (<see cref="EventAccessDecision.HintMessage"/>) only.
+    /// </summary>
     FollowHint,
     Full,
 }
@@ -39,6 +43,8 @@ public sealed record EventAccessDecision(
     public bool CanSeePage => Page == EventPageAccess.Full;
     public bool CanRsvp => RsvpRefusal is null;
     public bool CanBuy => BuyRefusal is null;
+    /// <summary>Why a <see cref="EventPageAccess.FollowHint"/> viewer sees only the title.</summary>
+    public string HintMessage => EventAccess.HintFor(Event);
 }
 
 /// <summary>
@@ -46,14 +52,16 @@ public sealed record EventAccessDecision(
 /// caller asks here instead of checking phase, visibility, suspension or the geo rule itself.
 /// <list type="bullet">
 /// <item>Page: drafts only for the entity's team; a suspended entity's events only for its team and platform admins;
-/// followers-only events for followers and the team (others get a follow hint); unlisted events by link, like public.</item>
+/// followers-only events for followers and the team (others get a follow hint); members-only events for members of
+/// the tier or above and the team (others get a members hint); unlisted events by link, like public.</item>
 /// <item>RSVP: a free event the viewer sees in full, Pre or Live, entity not suspended, geo rule passes, signed in.</item>
 /// <item>Buy: an event the viewer sees in full, Pre or Live, entity not suspended, geo rule passes, signed in.</item>
 /// </list>
 /// </summary>
-public sealed class EventAccess(ShowgeoDb db, EntityAccess entities, ViewerCountry viewerCountry)
+public sealed class EventAccess(ShowgeoDb db, EntityAccess entities, ViewerCountry viewerCountry, TimeProvider clock)
 {
     public const string FollowersOnlyMessage = "This event is for followers only.";
+    public const string MembersOnlyMessage = "This event is for members only.";
     public const string NotFoundMessage = "This event does not exist.";
     public const string RsvpClosedMessage = "RSVPs are closed for this event.";
     public const string TicketsOnlyMessage = "This event uses tickets, not RSVPs.";
@@ -76,12 +84,18 @@ public sealed class EventAccess(ShowgeoDb db, EntityAccess entities, ViewerCount
         var isTeam = await entities.RoleAsync(ev.EntityId, viewer, ct) is not null;
         var isFollower = !isTeam && userId is { } uid && ev.Visibility == EventVisibility.Followers
             && await db.Set<Follow.Follow>().AnyAsync(f => f.UserId == uid && f.EntityId == ev.EntityId, ct);
+        var isMember = !isTeam && userId is { } member && ev.Visibility == EventVisibility.Members && ev.MembersTierId is { } tierId
+            && await MembershipAccess.HasTierOrAboveAsync(db, member, tierId, clock.GetUtcNow(), ct);
         return Decide(ev, new Viewer(userId, isTeam, viewer.IsInRole(Roles.Admin), isFollower,
-            viewerCountry.AllowsCurrentViewer(ev)));
+            viewerCountry.AllowsCurrentViewer(ev), isMember));
     }
 
     /// <summary>What is known about the viewer in relation to one event.</summary>
-    public readonly record struct Viewer(Guid? UserId, bool IsTeam, bool IsAdmin, bool IsFollower, bool CountryAllowed);
+    /// <param name="IsMember">Has access to the event's members tier or one ranked above it (<see cref="MembershipAccess"/>).</param>
+    public readonly record struct Viewer(Guid? UserId, bool IsTeam, bool IsAdmin, bool IsFollower, bool CountryAllowed, bool IsMember = false);
+
+    /// <summary>Why a viewer of a restricted event sees only its title.</summary>
+    public static string HintFor(Event ev) => ev.Visibility == EventVisibility.Members ? MembersOnlyMessage : FollowersOnlyMessage;
 
     /// <summary>The rule itself, over facts already loaded. <paramref name="ev"/> must carry its Entity.</summary>
     public static EventAccessDecision Decide(Event ev, Viewer viewer)
@@ -91,13 +105,14 @@ public sealed class EventAccess(ShowgeoDb db, EntityAccess entities, ViewerCount
             ev.Phase == EventPhase.Draft && !viewer.IsTeam ? EventPageAccess.Hidden
             : suspended && !viewer.IsTeam && !viewer.IsAdmin ? EventPageAccess.Hidden
             : ev.Visibility == EventVisibility.Followers && !viewer.IsTeam && !viewer.IsFollower ? EventPageAccess.FollowHint
+            : ev.Visibility == EventVisibility.Members && !viewer.IsTeam && !viewer.IsMember ? EventPageAccess.FollowHint
             : EventPageAccess.Full;
 
         // The refusals every action shares, in the order a viewer would want to hear them.
         EventRefusal? shared = page switch
         {
             EventPageAccess.Hidden => new(EventRefusalKind.NotFound, NotFoundMessage),
-            EventPageAccess.FollowHint => new(EventRefusalKind.NotVisible, FollowersOnlyMessage),
+            EventPageAccess.FollowHint => new(EventRefusalKind.NotVisible, HintFor(ev)),
             _ when suspended => new(EventRefusalKind.NotAllowed, SuspendedMessage),
             _ => null,
         };

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Memberships;
 using Showgeo.Web.Features.Tours;
 
 namespace Showgeo.Web.Features.Events;
@@ -63,6 +64,9 @@ public sealed class EventInput
 
     public EventVisibility Visibility { get; set; } = EventVisibility.Public;
 
+    [Display(Name = "Members of (tier or above)")]
+    public Guid? MembersTierId { get; set; }
+
     [StringLength(1000), Display(Name = "Only available in (country codes, comma-separated; empty = everywhere)")]
     public string? AllowedCountries { get; set; }
 
@@ -72,11 +76,13 @@ public sealed class EventInput
         IsFree = e.IsFree, VenueName = e.VenueName, City = e.City, Country = e.Country, Latitude = e.Latitude,
         Longitude = e.Longitude, TimeZone = e.TimeZone, StartsLocal = EventTimeZones.ToLocalInput(e.StartsAt, e.TimeZone),
         EndsLocal = EventTimeZones.ToLocalInput(e.EndsAt, e.TimeZone), Genres = string.Join(", ", e.Genres),
-        TourId = e.TourId, Visibility = e.Visibility, AllowedCountries = string.Join(", ", e.AllowedCountries),
+        TourId = e.TourId, Visibility = e.Visibility, MembersTierId = e.MembersTierId, AllowedCountries = string.Join(", ", e.AllowedCountries),
     };
 }
 
 public sealed record TourOption(Guid Id, string Name);
+
+public sealed record TierOption(Guid Id, string Name, int Rank);
 
 /// <summary>Validates and applies <see cref="EventInput"/> for the create and edit pages; nothing is written on error.</summary>
 public sealed partial class EventEditor(ShowgeoDb db)
@@ -90,6 +96,11 @@ public sealed partial class EventEditor(ShowgeoDb db)
     public Task<List<TourOption>> ToursAsync(Guid entityId, CancellationToken ct) =>
         db.Set<Tour>().AsNoTracking().Where(t => t.EntityId == entityId).OrderBy(t => t.Name)
             .Select(t => new TourOption(t.Id, t.Name)).ToListAsync(ct);
+
+    /// <summary>The entity's tiers a members-only event can require (archived ones too: their members keep access).</summary>
+    public Task<List<TierOption>> TiersAsync(Guid entityId, CancellationToken ct) =>
+        db.Set<MembershipTier>().AsNoTracking().Where(t => t.EntityId == entityId).OrderBy(t => t.Rank).ThenBy(t => t.Name)
+            .Select(t => new TierOption(t.Id, t.Name, t.Rank)).ToListAsync(ct);
 
     /// <summary>Checks everything the annotations cannot, then copies the values onto <paramref name="target"/>.</summary>
     public async Task<bool> TryApplyAsync(EventInput input, Event target, Guid entityId, ModelStateDictionary errors, CancellationToken ct)
@@ -148,6 +159,9 @@ public sealed partial class EventEditor(ShowgeoDb db)
             errors.AddModelError(Prefix + nameof(input.TourId), "Pick one of this entity's tours.");
         if (!Enum.IsDefined(input.Visibility))
             errors.AddModelError(Prefix + nameof(input.Visibility), "Pick who can see the event.");
+        if (input.Visibility == EventVisibility.Members
+            && !(input.MembersTierId is { } tierId && await db.Set<MembershipTier>().AnyAsync(t => t.Id == tierId && t.EntityId == entityId, ct)))
+            errors.AddModelError(Prefix + nameof(input.MembersTierId), "Pick which of this entity's membership tiers (or above) may see the event.");
 
         if (!errors.IsValid) return false;
 
@@ -168,6 +182,7 @@ public sealed partial class EventEditor(ShowgeoDb db)
         target.Genres = genres;
         target.TourId = input.TourId;
         target.Visibility = input.Visibility;
+        target.MembersTierId = input.Visibility == EventVisibility.Members ? input.MembersTierId : null;
         target.AllowedCountries = allowed;
         return true;
     }

@@ -75,6 +75,7 @@ public static class PaymentsSetup
         builder.Services.AddScoped<OrderFulfilment>();
         builder.Services.AddScoped<PaymentCheckout>();
         builder.Services.AddScoped<RefundService>();
+        builder.Services.AddScoped<StripeSubscriptionRouter>();
         builder.Services.AddRecurringJob<HoldReleaseJob>(HoldReleaseJob.Name, Cadence.Every(TimeSpan.FromSeconds(payments.HoldReleaseSeconds)));
         builder.Services.AddRecurringJob<RefundReconciler>(RefundReconciler.Name, Cadence.Every(TimeSpan.FromSeconds(payments.RefundReconcileSeconds)));
         return builder;

@@ -20,7 +20,7 @@ namespace Showgeo.Web.Features.Payments;
 public static class StripeWebhookEndpoint
 {
     public static async Task<IResult> HandleAsync(HttpContext http, IOptions<StripeOptions> options, TimeProvider clock,
-        OrderFulfilment fulfilment, RefundService refunds, ShowgeoDb db, ILoggerFactory logs)
+        OrderFulfilment fulfilment, RefundService refunds, StripeSubscriptionRouter subscriptions, ShowgeoDb db, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("Showgeo.Payments.StripeWebhook");
         var stripe = options.Value;
@@ -65,6 +65,9 @@ public static class StripeWebhookEndpoint
         if (evt.ApiVersion is null || !EventUtility.IsCompatibleApiVersion(evt.ApiVersion))
             log.LogWarning("Stripe event {Id} has API version {EventVersion}; this app expects {PinnedVersion}. Pin the webhook endpoint's API version in the Stripe Dashboard",
                 evt.Id, evt.ApiVersion, Stripe.StripeConfiguration.ApiVersion);
+
+        if (StripeSubscriptionRouter.IsSubscriptionEvent(evt))
+            return Results.Ok(new { outcome = await subscriptions.RouteAsync(evt, ct) });
 
         var session = evt.Data.Object as CheckoutSession;
         var orderId = OrderIdOf(session);

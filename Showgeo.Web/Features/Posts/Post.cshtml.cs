@@ -138,7 +138,7 @@ public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComm
         var source = Request.HasFormContentType ? Request.Form : null;
         sort ??= PostComments.SortOrDefault(source?["sort"].ToString() ?? Request.Query["sort"].ToString());
         page ??= QueryPaging.Parse(source is null ? Request.Query["cp"] : source["cp"], 100_000) ?? 1;
-        var threads = await comments.LoadAsync(Post.Id, Viewer.UserId, sort, page.Value, ct);
+        var threads = await comments.LoadAsync(Post.Id, Post.EntityId, Viewer.UserId, sort, page.Value, ct);
         string? cannot = Viewer.UserId is null ? "Sign in to comment."
             : Post.CommentsLocked && !Viewer.IsTeam ? "Comments on this post are closed." : null;
         return new CommentsView(Post.Id, Post.EntitySlug, Post.CommentsLocked, Viewer.IsTeam, Viewer.UserId is not null, cannot, sort, threads,

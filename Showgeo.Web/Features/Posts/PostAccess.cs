@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Entities;
+using Showgeo.Web.Features.Memberships;
 
 namespace Showgeo.Web.Features.Posts;
 
@@ -45,7 +46,7 @@ public static class PostAccess
                 return (PostRead.Teaser, new PostLock($"This post is for followers of {entityName}.", $"Follow {entityName} to read it", profile));
             case PostVisibility.Members when !(viewer.MemberRank is { } rank && post.MinTierRank is { } min && rank >= min):
                 var tier = post.MinTierName is null ? "members" : $"members of {post.MinTierName} or above";
-                return (PostRead.Teaser, new PostLock($"This post is for {tier}.", $"Join {post.MinTierName ?? "a membership"} to read it", profile + "#memberships"));
+                return (PostRead.Teaser, new PostLock($"This post is for {tier}.", $"Join {post.MinTierName ?? "a membership"} to read it", profile + "#membership-tiers"));
             default:
                 return (PostRead.Full, null);
         }
@@ -75,15 +76,24 @@ public sealed class PostReaders(ShowgeoDb db, TimeProvider clock)
     public async Task<IReadOnlyDictionary<Guid, PostGate>> GatesAsync(IReadOnlyCollection<Guid> postIds, DateTimeOffset now, CancellationToken ct)
     {
         var ids = postIds.Distinct().ToArray();
-        var rows = await db.Set<Post>().AsNoTracking().Where(p => ids.Contains(p.Id))
-            .Select(p => new { p.Id, p.Visibility, p.PublishAt }).ToListAsync(ct);
-        return rows.ToDictionary(r => r.Id, r => new PostGate(r.Visibility, r.PublishAt is { } at && at <= now, null, null));
+        var rows = await (from p in db.Set<Post>().AsNoTracking()
+                          join t in db.Set<MembershipTier>() on p.MembersTierId equals t.Id into tiers
+                          from t in tiers.DefaultIfEmpty()
+                          where ids.Contains(p.Id)
+                          select new { p.Id, p.Visibility, p.PublishAt, Rank = (int?)t!.Rank, Name = t!.Name }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => new PostGate(r.Visibility, r.PublishAt is { } at && at <= now,
+            r.Visibility == PostVisibility.Members ? r.Rank : null, r.Visibility == PostVisibility.Members ? r.Name : null));
     }
 
     /// <summary>The highest tier rank the user holds on each entity, where they hold one.</summary>
-    private Task<Dictionary<Guid, int?>> MemberRanksAsync(Guid userId, Guid[] entityIds, CancellationToken ct)
+    private async Task<Dictionary<Guid, int?>> MemberRanksAsync(Guid userId, Guid[] entityIds, CancellationToken ct)
     {
-        _ = (userId, entityIds, clock, ct);
-        return Task.FromResult(new Dictionary<Guid, int?>());
+        // MembershipAccess.RankAsync for several entities at once (a feed page spans many), on its one access predicate.
+        var rows = await (from m in db.Set<Membership>().AsNoTracking().WithAccess(clock.GetUtcNow())
+                          join t in db.Set<MembershipTier>() on m.TierId equals t.Id
+                          where m.UserId == userId && entityIds.Contains(m.EntityId)
+                          group t.Rank by m.EntityId into g
+                          select new { EntityId = g.Key, Rank = g.Max() }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.EntityId, r => (int?)r.Rank);
     }
 }

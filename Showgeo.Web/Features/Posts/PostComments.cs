@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
+using Showgeo.Web.Features.Memberships;
 
 namespace Showgeo.Web.Features.Posts;
 
@@ -44,7 +45,7 @@ public sealed class PostComments(ShowgeoDb db, TimeProvider clock, IOptions<Post
 
     public static string SortOrDefault(string? sort) => Sorts.Contains(sort) ? sort! : "newest";
 
-    public async Task<CommentThreads> LoadAsync(Guid postId, Guid? viewerId, string sort, int page, CancellationToken ct)
+    public async Task<CommentThreads> LoadAsync(Guid postId, Guid entityId, Guid? viewerId, string sort, int page, CancellationToken ct)
     {
         var top = db.Set<PostComment>().AsNoTracking().Where(c => c.PostId == postId && c.ParentId == null);
         var total = await top.CountAsync(ct);
@@ -80,6 +81,8 @@ public sealed class PostComments(ShowgeoDb db, TimeProvider clock, IOptions<Post
                 return new CommentReaction(k.Kind, k.Emoji, k.Name, found?.Count ?? 0, found?.Mine ?? false);
             }).ToList(),
         });
+        var badges = await MembershipAccess.BadgesAsync(db, entityId, rows.Select(r => r.AuthorUserId).ToList(), clock.GetUtcNow(), ct);
+        foreach (var node in nodes.Values) node.Badge = badges.GetValueOrDefault(node.AuthorId);
         // Rows come oldest first, so a parent is always placed before its replies. Replies under the deepest indent go
         // into the same list as the comment they answer (beside it, in time order) and say whom they reply to.
         var lists = new Dictionary<Guid, List<CommentNode>>();

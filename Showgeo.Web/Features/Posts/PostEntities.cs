@@ -4,6 +4,7 @@ using Showgeo.Web.Data;
 using Showgeo.Web.Features.Assets;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Memberships;
 
 namespace Showgeo.Web.Features.Posts;
 
@@ -30,6 +31,8 @@ public sealed class Post
     public string Excerpt { get; set; } = "";
     public Guid? ImageAssetId { get; set; }
     public PostVisibility Visibility { get; set; }
+    /// <summary>For <see cref="PostVisibility.Members"/>: the lowest tier whose members may read it (null if that tier is gone: nobody but the team).</summary>
+    public Guid? MembersTierId { get; set; }
     public DateTimeOffset? PublishAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
     public bool CommentsLocked { get; set; }
@@ -93,6 +96,8 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         b.HasOne<AppUser>().WithMany().HasForeignKey(x => x.AuthorUserId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Event>().WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Asset>().WithMany().HasForeignKey(x => x.ImageAssetId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<MembershipTier>().WithMany().HasForeignKey(x => x.MembersTierId).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(x => x.MembersTierId);
     }
 }
 

@@ -38,7 +38,7 @@ public static class PostPublishing
             PathOf(entitySlug, post.Id)), now);
     }
 
-    private static Guid? MinTierIdOf(Post post) => null;
+    private static Guid? MinTierIdOf(Post post) => post.Visibility == PostVisibility.Members ? post.MembersTierId : null;
 }
 
 /// <summary>

@@ -64,6 +64,7 @@ public sealed class EditEventModel(ShowgeoDb db, ManagedEventGate gate, EventEdi
         if (found is null) return NotFound();
         Event = found;
         Tours = await editor.ToursAsync(Entity.Id, ct);
+        Tiers = await editor.TiersAsync(Entity.Id, ct);
         await LoadHistoryAsync(ct);
         return null;
     }

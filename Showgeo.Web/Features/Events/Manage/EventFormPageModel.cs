@@ -10,6 +10,7 @@ public abstract class EventFormPageModel : PageModel
     [BindProperty] public EventInput Input { get; set; } = new();
     public ManagedEntity Entity { get; protected set; } = null!;
     public List<TourOption> Tours { get; protected set; } = [];
+    public List<TierOption> Tiers { get; protected set; } = [];
     public abstract string FormUrl { get; }
     public abstract string SubmitLabel { get; }
 }

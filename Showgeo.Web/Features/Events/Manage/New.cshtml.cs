@@ -39,6 +39,7 @@ public sealed class NewEventModel(ShowgeoDb db, ManagedEntityGate gate, EventEdi
         var entity = allowed!;
         Entity = entity;
         Tours = await editor.ToursAsync(entity.Id, ct);
+        Tiers = await editor.TiersAsync(entity.Id, ct);
         return null;
     }
 }

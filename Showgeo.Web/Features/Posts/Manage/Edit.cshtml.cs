@@ -6,6 +6,7 @@ using Showgeo.Web.Data;
 using Showgeo.Web.Features.Assets;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Memberships;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Posts.Manage;
@@ -25,6 +26,8 @@ public sealed class EditPostModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
         public string? Title { get; set; }
         public string? Body { get; set; }
         public PostVisibility Visibility { get; set; } = PostVisibility.Public;
+        /// <summary>For members-only posts: the lowest tier whose members may read it.</summary>
+        public Guid? MembersTierId { get; set; }
         public Guid? EventId { get; set; }
         public PublishChoice Publish { get; set; } = PublishChoice.Draft;
         /// <summary>UTC.</summary>
@@ -38,6 +41,7 @@ public sealed class EditPostModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
     public ManagedEntity Entity { get; private set; } = null!;
     public Post? Existing { get; private set; }
     public List<(Guid Id, string Title)> Events { get; private set; } = [];
+    public List<(Guid Id, string Name)> Tiers { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string slug, Guid? postId, CancellationToken ct)
     {
@@ -47,7 +51,7 @@ public sealed class EditPostModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
             var now = clock.GetUtcNow();
             Input = new PostInput
             {
-                Title = p.Title, Body = p.BodyMarkdown, Visibility = p.Visibility, EventId = p.EventId,
+                Title = p.Title, Body = p.BodyMarkdown, Visibility = p.Visibility, MembersTierId = p.MembersTierId, EventId = p.EventId,
                 Publish = p.PublishAt is null ? PublishChoice.Draft : p.PublishAt <= now ? PublishChoice.Now : PublishChoice.Schedule,
                 PublishAt = p.PublishAt is { } at && at > now ? at.UtcDateTime : null,
             };
@@ -65,8 +69,13 @@ public sealed class EditPostModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
         else if (title.Length > PostRules.TitleMax) ModelState.AddModelError("Input.Title", $"A title can be up to {PostRules.TitleMax} characters.");
         if (body.Length == 0) ModelState.AddModelError("Input.Body", "Write the post first: the body is empty.");
         else if (body.Length > PostRules.BodyMax) ModelState.AddModelError("Input.Body", $"A post can be up to {PostRules.BodyMax:N0} characters; this one has {body.Length:N0}.");
-        if (!Enum.IsDefined(Input.Visibility) || Input.Visibility == PostVisibility.Members)
-            ModelState.AddModelError("Input.Visibility", "Choose who may read the post.");
+        if (!Enum.IsDefined(Input.Visibility)) ModelState.AddModelError("Input.Visibility", "Choose who may read the post.");
+        if (Input.Visibility == PostVisibility.Members)
+        {
+            if (Tiers.Count == 0) ModelState.AddModelError("Input.Visibility", "This entity has no membership tiers yet: create one before writing members-only posts.");
+            else if (Input.MembersTierId is not { } tier) ModelState.AddModelError("Input.MembersTierId", "Choose the lowest tier whose members may read it.");
+            else if (!Tiers.Any(t => t.Id == tier)) ModelState.AddModelError("Input.MembersTierId", "Choose one of this entity's tiers.");
+        }
         if (!Enum.IsDefined(Input.Publish)) ModelState.AddModelError("Input.Publish", "Choose draft, publish now or schedule.");
         if (Input.EventId is { } ev && !Events.Any(e => e.Id == ev)) ModelState.AddModelError("Input.EventId", "Choose one of this entity's events.");
         DateTimeOffset? publishAt = Input.Publish switch
@@ -105,6 +114,7 @@ public sealed class EditPostModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
         post.BodyHtml = PostMarkdown.ToHtml(body);
         post.Excerpt = PostMarkdown.Excerpt(body);
         post.Visibility = Input.Visibility;
+        post.MembersTierId = Input.Visibility == PostVisibility.Members ? Input.MembersTierId : null;
         post.EventId = Input.EventId;
         post.PublishAt = publishAt;
         post.UpdatedAt = now;
@@ -133,6 +143,9 @@ public sealed class EditPostModel(ShowgeoDb db, ManagedEntityGate gate, AssetSer
         }
         Events = (await db.Set<Event>().AsNoTracking().Where(e => e.EntityId == Entity.Id).OrderByDescending(e => e.StartsAt)
             .Select(e => new { e.Id, e.Title }).Take(200).ToListAsync(ct)).Select(e => (e.Id, e.Title)).ToList();
+        // Archived tiers too: their members keep access, so a post may still be for them.
+        Tiers = (await db.Set<MembershipTier>().AsNoTracking().Where(t => t.EntityId == Entity.Id).OrderBy(t => t.Rank)
+            .Select(t => new { t.Id, t.Name }).ToListAsync(ct)).Select(t => (t.Id, t.Name)).ToList();
         return null;
     }
 }
