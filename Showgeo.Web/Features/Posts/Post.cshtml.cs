@@ -91,7 +91,8 @@ public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComm
             HtmxPages.VaryOnHtmx(Response);
             return Request.WantsFragment() ? Partial("_Locked", this) : Page();
         }
-        var (anchor, error, notice) = await act(userId);
+        // An id that does not parse binds as null or empty: refuse rather than post a reply as a top-level comment.
+        var (anchor, error, notice) = ModelState.IsValid ? await act(userId) : (null, PostComments.NotOnPost, null);
         if (error is not null)
         {
             Comments = await CommentsAsync(error, null, keepDraft?.Body, keepDraft?.ParentId, ct);
