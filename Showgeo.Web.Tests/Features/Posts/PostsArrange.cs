@@ -89,7 +89,7 @@ public static class MembersArrange
             Id = Guid.CreateVersion7(), TierId = tier.Id, EntityId = tier.EntityId, UserId = userId,
             Status = lapsed ? Showgeo.Web.Features.Memberships.MembershipStatus.Ended : Showgeo.Web.Features.Memberships.MembershipStatus.Active,
             PriceMinor = tier.PriceMinor, Currency = tier.Currency, AccessUntil = lapsed ? now.AddHours(-1) : now.AddDays(30),
-            CurrentPeriodEnd = now.AddDays(30), IsTest = true, CreatedAt = now, UpdatedAt = now,
+            CurrentPeriodEnd = now.AddDays(30), IsTest = true, CreatedAt = now, UpdatedAt = now, EndedAt = lapsed ? now.AddHours(-1) : null,
         });
         await db.SaveChangesAsync();
     }
