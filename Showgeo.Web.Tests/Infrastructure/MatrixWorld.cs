@@ -46,7 +46,12 @@ public sealed record World(
     Guid OtherEntityId, string OtherSlug, string OtherTourSlug, Guid OtherEventId, Guid OtherTypeId,
     Guid OtherOrderId, Guid OtherTicketId, string OtherTicketCode, Guid OtherPendingOrderId, Guid OtherAssetId,
     string ProductSlug = "", Guid VariantId = default, Guid StoreOrderId = default, Guid StoreLineId = default,
-    Guid OtherStoreOrderId = default, Guid OtherStoreLineId = default);
+    Guid OtherStoreOrderId = default, Guid OtherStoreLineId = default,
+    Guid PostId = default, Guid OtherPostId = default, Guid OtherCommentId = default, IReadOnlyDictionary<Actor, Guid>? CommentsBy = null)
+{
+    /// <summary>The comment <paramref name="actor"/> wrote on entity A's post (none for the anonymous visitor).</summary>
+    public Guid CommentBy(Actor actor) => CommentsBy?.GetValueOrDefault(actor) ?? Guid.Empty;
+}
 
 /// <summary>A form to send: fields, and files (sent as multipart when there are any).</summary>
 public sealed record FormBody(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<FormFile>? Files = null)
@@ -207,6 +212,11 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
         var otherProduct = StoreProduct(b.Id, $"other-{tag}", now, db);
         var storeOrder = StoreOrder(IdOf(Actor.Fan), a.Id, product, now, db);
         var otherStoreOrder = StoreOrder(_strangerId, b.Id, otherProduct, now, db);
+        var post = MatrixPost(a.Id, now, db);
+        var otherPost = MatrixPost(b.Id, now, db);
+        var commentsBy = Enum.GetValues<Actor>().Where(x => x != Actor.Anonymous)
+            .ToDictionary(x => x, x => MatrixComment(post, IdOf(x), now, db));
+        var otherComment = MatrixComment(otherPost, _strangerId, now, db);
         var asset = Asset(IdOf(Actor.Owner), a.Id, now, db);
         var otherAsset = Asset(otherOwner.Id, b.Id, now, db);
         var dead = new OutboxMessage
@@ -231,7 +241,31 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
             target.Id, target.Handle!, newcomer.Email!,
             b.Id, b.Slug, otherTour.Slug, otherEvent.Id, otherType.Id, otherPaid.Order.Id, otherPaid.Tickets[0].Id,
             otherPaid.Tickets[0].Code, otherPending.Id, otherAsset.Id,
-            product.Slug, product.Variants[0].Id, storeOrder.Id, storeOrder.Lines[0].Id, otherStoreOrder.Id, otherStoreOrder.Lines[0].Id);
+            product.Slug, product.Variants[0].Id, storeOrder.Id, storeOrder.Lines[0].Id, otherStoreOrder.Id, otherStoreOrder.Lines[0].Id,
+            post.Id, otherPost.Id, otherComment, commentsBy);
+    }
+
+    /// <summary>A public post, out a minute ago.</summary>
+    private static Showgeo.Web.Features.Posts.Post MatrixPost(Guid entityId, DateTimeOffset now, Showgeo.Web.Data.ShowgeoDb db)
+    {
+        var post = new Showgeo.Web.Features.Posts.Post
+        {
+            Id = Guid.CreateVersion7(), EntityId = entityId, Title = "Matrix post", BodyMarkdown = "Matrix body", BodyHtml = "<p>Matrix body</p>",
+            Excerpt = "Matrix body", Visibility = Showgeo.Web.Features.Posts.PostVisibility.Public, PublishAt = now.AddMinutes(-1),
+            PublishedAt = now.AddMinutes(-1), CreatedAt = now, UpdatedAt = now,
+        };
+        db.Add(post);
+        return post;
+    }
+
+    private static Guid MatrixComment(Showgeo.Web.Features.Posts.Post post, Guid authorId, DateTimeOffset now, Showgeo.Web.Data.ShowgeoDb db)
+    {
+        var id = Guid.CreateVersion7();
+        db.Add(new Showgeo.Web.Features.Posts.PostComment
+        {
+            Id = id, PostId = post.Id, ThreadId = id, AuthorUserId = authorId, Body = "Matrix comment", CreatedAt = now,
+        });
+        return id;
     }
 
     /// <summary>A public physical product of one option with 50 in stock, one of them sold.</summary>

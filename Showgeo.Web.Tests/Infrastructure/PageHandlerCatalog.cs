@@ -466,6 +466,62 @@ public static class PageHandlerCatalog
                 w => F(("orderId", w.OtherStoreOrderId), ("lineId", w.OtherStoreLineId))),
         },
 
+        // Posts: reading is public; commenting needs an account and acts on one's own comments (moderation: the team).
+        Get("Posts/Index:OnGet", w => $"/e/{w.Slug}/posts", Everyone(Outcome.Allowed)) with { Public = true },
+        Get("Posts/Post:OnGet", w => $"/e/{w.Slug}/posts/{w.PostId}", Everyone(Outcome.Allowed)) with { Public = true },
+        Get("Posts/Feed:OnGet", _ => "/me/feed", SignedIn),
+        Post("Posts/Post:OnPostComment", w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Comment", SignedIn,
+            _ => F(("body", "Matrix reply"))) with
+        {
+            Public = true,
+            Foreign = new(Actor.Fan, Outcome.Refused, w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Comment",
+                w => F(("body", "Matrix reply"), ("parentId", w.OtherCommentId))),
+        },
+        Post("Posts/Post:OnPostEdit", w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Edit", SignedIn) with
+        {
+            Public = true,
+            FormAs = (w, actor) => F(("commentId", w.CommentBy(actor)), ("body", $"Edited {Guid.NewGuid():N}")),
+            Foreign = new(Actor.Fan, Outcome.Refused, w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Edit",
+                w => F(("commentId", w.OtherCommentId), ("body", "Hijacked"))),
+        },
+        Post("Posts/Post:OnPostDelete", w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Delete", SignedIn) with
+        {
+            Public = true,
+            FormAs = (w, actor) => F(("commentId", w.CommentBy(actor))),
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Delete", w => F(("commentId", w.OtherCommentId))),
+        },
+        Post("Posts/Post:OnPostReact", w => $"/e/{w.Slug}/posts/{w.PostId}?handler=React", SignedIn,
+            w => F(("commentId", w.CommentBy(Actor.Fan)), ("kind", "heart"))) with
+        {
+            Public = true,
+            Foreign = new(Actor.Fan, Outcome.Refused, w => $"/e/{w.Slug}/posts/{w.PostId}?handler=React",
+                w => F(("commentId", w.OtherCommentId), ("kind", "heart"))),
+        },
+        Post("Posts/Post:OnPostLock", w => $"/e/{w.Slug}/posts/{w.PostId}?handler=Lock", ChatTeam, _ => F(("locked", "true"))) with
+        {
+            Public = true,
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/e/{w.OtherSlug}/posts/{w.OtherPostId}?handler=Lock", _ => F(("locked", "true"))),
+        },
+        Get("Posts/Manage/Index:OnGet", w => $"/manage/{w.Slug}/posts", Members(Managers)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.OtherSlug}/posts"),
+        },
+        Post("Posts/Manage/Index:OnPostDelete", w => $"/manage/{w.Slug}/posts?handler=Delete", Members(Managers), w => F(("postId", w.PostId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/manage/{w.Slug}/posts?handler=Delete", w => F(("postId", w.OtherPostId))),
+        },
+        Get("Posts/Manage/Edit:OnGet", w => $"/manage/{w.Slug}/posts/edit/{w.PostId}", Members(Managers)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/posts/edit/{w.OtherPostId}"),
+        },
+        Post("Posts/Manage/Edit:OnPost", w => $"/manage/{w.Slug}/posts/edit", Members(Managers),
+            _ => F(("Input.Title", "Matrix news"), ("Input.Body", "Matrix body"), ("Input.Visibility", "Public"), ("Input.Publish", "Draft"))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/manage/{w.Slug}/posts/edit",
+                w => F(("Input.Title", "Matrix news"), ("Input.Body", "Matrix body"), ("Input.Visibility", "Public"), ("Input.Publish", "Draft"),
+                    ("Input.EventId", w.OtherEventId))),
+        },
+
         // The fan's own profile
         Get("Users/EditProfile:OnGet", _ => "/me/profile", SignedIn),
         Post("Users/EditProfile:OnPostSave", _ => "/me/profile?handler=Save", SignedIn) with
