@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Showgeo.Web.Tests.Features.Payments;
 
 /// <summary>
-/// Stripe's two endpoints we call, on loopback inside the test process, so the real Stripe.net client runs. It records
+/// The Stripe endpoints we call (Checkout Sessions, Refunds, billing-portal sessions, subscription updates), on loopback inside the test process, so the real Stripe.net client runs. It records
 /// every request (path, headers, form) and answers with the objects Stripe.net deserializes. Like Stripe, a repeated
 /// Idempotency-Key gets the first answer, and reusing a key with other parameters is a 400 idempotency_error.
 /// <see cref="FailNext"/> makes the next requests to a path fail with a 5xx before anything is saved under their key.
@@ -52,8 +52,23 @@ public sealed class FakeStripe : IAsyncDisposable
             ["client_reference_id"] = form["client_reference_id"],
             ["currency"] = form.GetValueOrDefault("line_items[0][price_data][currency]"),
             ["expires_at"] = long.Parse(form["expires_at"]),
-            ["metadata"] = new Dictionary<string, string> { ["order_id"] = form["metadata[order_id]"] },
+            ["metadata"] = Metadata(form),
             ["livemode"] = false,
+        }))));
+        app.MapPost("/v1/billing_portal/sessions", (Func<HttpContext, Task<IResult>>)(ctx => self!.HandleAsync(ctx, form => Json(new Dictionary<string, object?>
+        {
+            ["id"] = $"bps_{Guid.NewGuid():N}",
+            ["object"] = "billing_portal.session",
+            ["customer"] = form["customer"],
+            ["return_url"] = form["return_url"],
+            ["url"] = $"https://billing.stripe.test/session/{form["customer"]}",
+        }))));
+        app.MapPost("/v1/subscriptions/{id}", (Func<HttpContext, Task<IResult>>)(ctx => self!.HandleAsync(ctx, form => Json(new Dictionary<string, object?>
+        {
+            ["id"] = ctx.Request.RouteValues["id"]?.ToString(),
+            ["object"] = "subscription",
+            ["status"] = "active",
+            ["cancel_at_period_end"] = form.GetValueOrDefault("cancel_at_period_end") == "true",
         }))));
         app.MapPost("/v1/refunds", (Func<HttpContext, Task<IResult>>)(ctx => self!.HandleAsync(ctx, form => Json(new Dictionary<string, object?>
         {
@@ -131,6 +146,11 @@ public sealed class FakeStripe : IAsyncDisposable
 
     private static bool SameForm(Dictionary<string, string> a, Dictionary<string, string> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <summary>The metadata[...] fields of a form, as Stripe echoes them back.</summary>
+    private static Dictionary<string, string> Metadata(Dictionary<string, string> form) =>
+        form.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal))
+            .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value);
 
     private static string Json(Dictionary<string, object?> fields) => JsonSerializer.Serialize(fields);
 

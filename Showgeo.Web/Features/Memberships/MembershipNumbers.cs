@@ -24,8 +24,8 @@ public sealed record MembershipNumbers(DateTimeOffset At, IReadOnlyDictionary<Gu
         var start = now - Window;
         var of = db.Set<Membership>().AsNoTracking().Where(m => m.EntityId == entityId);
         var perTier = await of.WithAccess(now).GroupBy(m => m.TierId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var mrr = await of.WithAccess(now).GroupBy(m => m.Currency).Select(g => new Revenue(g.Key, g.Sum(m => m.PriceMinor)))
-            .OrderBy(r => r.Currency).ToListAsync(ct);
+        var mrr = (await of.WithAccess(now).GroupBy(m => m.Currency).Select(g => new { Currency = g.Key, Sum = g.Sum(m => m.PriceMinor) })
+            .OrderBy(r => r.Currency).ToListAsync(ct)).Select(r => new Revenue(r.Currency, r.Sum)).ToList();
         // Had access when the window opened (paid before it, access reaching past it)…
         var atStart = of.Where(m => m.PaidSignalAt != null && m.CreatedAt <= start && m.AccessUntil != null && m.AccessUntil > start);
         var membersAtStart = await atStart.CountAsync(ct);

@@ -11,9 +11,22 @@ public sealed class TierInput
     public const long MaxPriceMinor = 1_000_000;
     public const int MaxMemberLimit = 1_000_000;
 
-    private static readonly HashSet<string> IsoCurrencies = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
-        .Select(c => { try { return new RegionInfo(c.Name).ISOCurrencySymbol; } catch (ArgumentException) { return null; } })
-        .Where(s => s is { Length: 3 } && s.All(char.IsAsciiLetterUpper)).Select(s => s!).ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// ISO 4217 codes in use (https://www.iso.org/iso-4217-currency-codes.html); the app runs with invariant
+    /// globalization, so RegionInfo cannot supply them. Left out: three-decimal currencies and zero-decimal ones that
+    /// <see cref="Money"/> does not know, whose minor units it would get wrong.
+    /// </summary>
+    public static readonly IReadOnlySet<string> IsoCurrencies = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BMD", "BND", "BOB",
+        "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DKK",
+        "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GTQ", "GYD", "HKD", "HNL",
+        "HTG", "HUF", "IDR", "ILS", "INR", "IRR", "ISK", "JMD", "JPY", "KES", "KGS", "KHR", "KPW", "KRW", "KYD", "KZT", "LAK",
+        "LBP", "LKR", "LRD", "LSL", "MAD", "MDL", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN",
+        "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "QAR", "RON", "RSD", "RUB", "SAR",
+        "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT",
+        "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VES", "VND", "WST", "XCD", "YER", "ZAR", "ZMW",
+    };
 
     public string? Name { get; set; }
     public int Rank { get; set; } = 1;
