@@ -109,6 +109,7 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
         listening.MembersTierId = tiers[entities[0].Id].Id;
         db.Add(listening);
         await db.SaveChangesAsync(ct);
+        await Features.Posts.PostsDemoData.SeedAsync(db, entities, fan, manager, tiers, now, ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
 
