@@ -19,7 +19,7 @@ public sealed record CommentsView(Guid PostId, string EntitySlug, bool Locked, b
 public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComments comments, TimeProvider clock) : PageModel
 {
     public sealed record PostView(Guid Id, Guid EntityId, string EntitySlug, string EntityName, string Title, DateTimeOffset? PublishAt,
-        PostVisibility Visibility, string? BodyHtml, Guid? ImageAssetId, string? EventTitle, string? EventSlug, bool CommentsLocked);
+        PostVisibility Visibility, string? BodyHtml, Guid? ImageAssetId, string? EventTitle, string? EventSlug, bool CommentsLocked, bool IsOut);
 
     public PostView Post { get; private set; } = null!;
     public PostRead Read { get; private set; }
@@ -92,7 +92,8 @@ public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComm
             return Request.WantsFragment() ? Partial("_Locked", this) : Page();
         }
         // An id that does not parse binds as null or empty: refuse rather than post a reply as a top-level comment.
-        var (anchor, error, notice) = ModelState.IsValid ? await act(userId) : (null, PostComments.NotOnPost, null);
+        var (anchor, error, notice) = ModelState.IsValid ? await act(userId)
+            : (null, "That request carried a value that is not valid (an id or a choice); nothing was changed.", null);
         if (error is not null)
         {
             Comments = await CommentsAsync(error, null, keepDraft?.Body, keepDraft?.ParentId, ct);
@@ -129,7 +130,8 @@ public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComm
         if (Read == PostRead.Hidden) return NotFound();
         var full = Read == PostRead.Full;
         Post = new PostView(row.Id, row.EntityId, row.Slug, row.Name, row.Title, row.PublishAt, row.Visibility,
-            full ? row.BodyHtml : null, full ? row.ImageAssetId : null, row.Event?.Title, row.Event?.Slug, row.CommentsLocked);
+            full ? row.BodyHtml : null, full ? row.ImageAssetId : null, row.Event?.Title, row.Event?.Slug, row.CommentsLocked,
+            gates[row.Id].IsOut);
         return null;
     }
 
