@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
@@ -96,10 +97,13 @@ public static class LiveAnnouncing
 /// <summary>The NOTIFY payload: <c>feed|topic|cursor</c>.</summary>
 public readonly record struct LiveAnnouncement(string Feed, string Topic, long Cursor)
 {
-    public static string Format(string feed, string topic, long cursor)
+    public static string Format(string feed, string topic, long cursor) => Prefix(feed, topic) + cursor.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The payload up to its cursor, for SQL that appends a cursor it computes itself.</summary>
+    public static string Prefix(string feed, string topic)
     {
         if (feed.Contains('|') || topic.Contains('|')) throw new ArgumentException("Feed and topic names cannot contain '|'.");
-        return $"{feed}|{topic}|{cursor}";
+        return $"{feed}|{topic}|";
     }
 
     public static bool TryParse(string payload, out LiveAnnouncement announcement)
