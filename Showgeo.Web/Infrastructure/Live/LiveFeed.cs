@@ -62,6 +62,16 @@ public sealed record LiveItem(string Topic, long Cursor, string EventType, strin
 {
     /// <summary>The feed's own data for <see cref="ILiveSubscription.Accepts"/> (a kind, an entity id).</summary>
     public object? Detail { get; init; }
+
+    /// <summary>
+    /// May be left out of a push that carries more such items than a person can read (a chat message in a room
+    /// posting faster than <see cref="LiveOptions.BusyItemsPerSecond"/>): the newest are pushed, the rest stay stored
+    /// (a reload shows them) and still reach their <see cref="Author"/>'s own tabs.
+    /// </summary>
+    public bool Skippable { get; init; }
+
+    /// <summary>The account whose action the item shows; its tabs always get it.</summary>
+    public Guid? Author { get; init; }
 }
 
 /// <summary>Who opened the stream, and the stream URL's query values (for example <c>room</c>).</summary>
