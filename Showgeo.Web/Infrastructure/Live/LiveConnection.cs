@@ -130,7 +130,7 @@ public sealed class LiveConnection
     /// Items at or below the cursor are skipped, so replay and live overlap safely.
     /// </summary>
     public async IAsyncEnumerable<SseItem<string>> ReadAllAsync(
-        IEnumerable<(ILiveFeed Feed, IReadOnlyList<LiveItem> Items)> replay, TimeSpan retry,
+        List<(ILiveFeed Feed, IReadOnlyList<LiveItem> Items)> replay, TimeSpan retry,
         [EnumeratorCancellation] CancellationToken ct)
     {
         // Sent at once so the response starts and the client knows how soon to come back.
@@ -142,6 +142,8 @@ public sealed class LiveConnection
             if (fresh is not { Count: > 0 }) continue;
             foreach (var e in LivePush.Join(fresh)) yield return Item(e);
         }
+        // Written: the stream lives for hours, and a reconnect's replay can be pages of HTML.
+        replay.Clear();
 
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(ct))
