@@ -337,7 +337,6 @@ public static class PageHandlerCatalog
 
         // Notifications: a person's own inbox and settings; a notice they cannot see is "not found".
         Get("Notifications/Inbox:OnGet", _ => "/me/notifications", SignedIn),
-        Get("Notifications/Inbox:OnGetBadge", _ => "/me/notifications?handler=Badge", SignedIn),
         Post("Notifications/Inbox:OnPostRead", _ => $"/me/notifications?handler=Read&id={Guid.NewGuid()}",
             actor => actor == Actor.Anonymous ? Outcome.SignIn : Outcome.NotFound),
         Post("Notifications/Inbox:OnPostReadAll", _ => "/me/notifications?handler=ReadAll", SignedIn),
