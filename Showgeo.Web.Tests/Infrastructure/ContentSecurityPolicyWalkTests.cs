@@ -30,7 +30,7 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
     /// <summary>What the walk arranges: demo-like data that makes every page show its full content.</summary>
     private sealed record Demo(
         AppUser Fan, AppUser Manager, AppUser Admin, TicketedEvent Tickets, string TourSlug, Guid PaidOrderId, Guid PendingOrderId,
-        IReadOnlyDictionary<EventPhase, Event> ByPhase);
+        IReadOnlyDictionary<EventPhase, Event> ByPhase, Guid TierId = default);
 
     /// <summary>
     /// How to reach each page, keyed by its page path ("/Events/Details"). A page listed here that no longer exists, or a
@@ -104,6 +104,9 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             ["/Store/Manage/Store"] = [new(Who.Manager, new { slug })],
             ["/Store/Manage/ProductEdit"] = [new(Who.Manager, new { slug })],
             ["/Store/Manage/Orders"] = [new(Who.Manager, new { slug })],
+            ["/Memberships/Manage"] = [new(Who.Manager, new { slug })],
+            ["/Memberships/Mine"] = [new(Who.Fan)],
+            ["/Memberships/Join"] = [new(Who.Fan, new { tierId = d.TierId }, Note: "a member already: the tier and its join button")],
         };
     }
 
@@ -212,6 +215,8 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
         var tickets = await app.EventWithTicketsAsync(manager: manager);
         var entityId = tickets.Entity.Id;
         await Showgeo.Web.Tests.Features.Store.StoreArrange.ProductAsync(app, entityId, slug: WalkProductSlug, variants: [("S", 5), ("M", 5)]);
+        var tier = await Showgeo.Web.Tests.Features.Memberships.MembershipArrange.TierAsync(app, entityId);
+        await Showgeo.Web.Tests.Features.Memberships.MembershipArrange.MemberAsync(app, tier, fan.Id);
         var tour = await app.TourAsync(entityId);
         var byPhase = new Dictionary<EventPhase, Event> { [EventPhase.Pre] = tickets.Event };
         foreach (var phase in Enum.GetValues<EventPhase>().Where(p => p != EventPhase.Pre))
@@ -234,6 +239,6 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             var result = await client.FollowAsync(await client.SubmitFileAsync(media.Document, form, "file", upload));
             Assert.Equal(System.Net.HttpStatusCode.OK, result.Status);
         }
-        return new Demo(fan, manager, admin, tickets, tour.Slug, paid.Order.Id, pending.Order.Id, byPhase);
+        return new Demo(fan, manager, admin, tickets, tour.Slug, paid.Order.Id, pending.Order.Id, byPhase, tier.Id);
     }
 }
