@@ -16,8 +16,9 @@ public static class NotificationKind
     public const string TicketPurchased = "TICKET_PURCHASED";
     public const string RefundIssued = "REFUND_ISSUED";
     public const string RoleGranted = "ROLE_GRANTED";
+    public const string Membership = "MEMBERSHIP";
 
-    public static readonly IReadOnlyList<string> All = [LiveNow, PhaseUpdate, NewEvent, NewDrop, TicketPurchased, RefundIssued, RoleGranted];
+    public static readonly IReadOnlyList<string> All = [LiveNow, PhaseUpdate, NewEvent, NewDrop, TicketPurchased, RefundIssued, RoleGranted, Membership];
 
     /// <summary>Broadcast kinds that also reach holders of tickets or RSVPs for the event, whether or not they follow.</summary>
     public static bool ReachesEventHolders(string kind) => kind is LiveNow or PhaseUpdate;
@@ -31,6 +32,7 @@ public static class NotificationKind
         TicketPurchased => "Tickets you bought",
         RefundIssued => "Refunds",
         RoleGranted => "Roles on an entity",
+        Membership => "Your memberships (started, ended)",
         _ => kind,
     };
 }
