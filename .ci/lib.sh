@@ -103,3 +103,27 @@ ensure_s3() {
   echo "==> S3 fake (s3rver $S3RVER_VERSION) on 127.0.0.1:$port"
   export SHOWGEO_TEST_S3="http://127.0.0.1:$port"
 }
+
+# Prints every failed test of the TRX files under $1 with the start of its message, then the totals.
+summarize_test_results() {
+  local trx
+  for trx in $(find "$1" -name '*.trx' 2>/dev/null); do
+    awk '
+      /<UnitTestResult / {
+        failed = ($0 ~ /outcome="Failed"/)
+        if (failed) { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name); print "FAILED: " name; n = 0 }
+      }
+      failed && /<Message>/ { inmsg = 1 }
+      failed && inmsg && n < 12 { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&amp;/, "\\&", line); print "    " line; n++ }
+      failed && /<\/Message>/ { inmsg = 0 }
+      /<\/UnitTestResult>/ { failed = 0; inmsg = 0 }
+      /<Counters / { match($0, /total="[0-9]*"/); t = substr($0, RSTART + 7, RLENGTH - 8); match($0, /passed="[0-9]*"/); p = substr($0, RSTART + 8, RLENGTH - 9); match($0, /failed="[0-9]*"/); f = substr($0, RSTART + 8, RLENGTH - 9); print "==> " FILENAME ": " t " tests, " p " passed, " f " failed" }
+    ' "$trx"
+  done
+}
+
+# The distinct test methods (theory arguments cut off) that failed in the TRX files under $1.
+failed_test_methods() {
+  find "$1" -name '*.trx' -exec grep -ho '<UnitTestResult [^>]*outcome="Failed"[^>]*>' {} + 2>/dev/null \
+    | sed -n 's/.*testName="\([^"(]*\).*/\1/p' | sort -u
+}

@@ -20,6 +20,8 @@ public static class BenchMain
                 return await new OutboxBench(OutboxBench.Options.Parse(args[1..])).RunAsync();
             case "chat":
                 return await new ChatBench(ChatBench.Options.Parse(args[1..])).RunAsync();
+            case "viewers":
+                return await ViewerFleet.RunChildAsync(args[1..]);
             case "live":
                 return await new LiveBench(LiveBench.Options.Parse(args[1..])).RunAsync();
             default:

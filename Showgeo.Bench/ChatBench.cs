@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Showgeo.Web.Infrastructure.Live;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Chat;
 
@@ -19,9 +20,10 @@ namespace Showgeo.Bench;
 /// messages are posted through the chat service (the same path a post takes after its HTTP form is read: access rule,
 /// the database rate limit, the room lock, NOTIFY) at a fixed rate for a fixed time. A sample of the viewers parses
 /// every push and measures post-to-delivery latency from the send time carried in each message; the rest only drain
-/// their bytes. Bounded: it stops after --seconds and drops its database unless --keep.
+/// their bytes. The viewers run in a child process (<see cref="ViewerFleet"/>), so the memory and CPU reported are the
+/// server's. Bounded: it stops after --seconds and drops its database unless --keep.
 /// </summary>
-public sealed partial class ChatBench(ChatBench.Options options)
+public sealed class ChatBench(ChatBench.Options options)
 {
     public sealed record Options(string ServerConnection, int Viewers, int Rate, int Seconds, int Probes, int Posters, bool Keep)
     {
@@ -33,9 +35,6 @@ public sealed partial class ChatBench(ChatBench.Options options)
     }
 
     private const string Database = "showgeo_bench_chat";
-
-    [GeneratedRegex(@"bench (\d+) t(\d+)")]
-    private static partial Regex Stamp();
 
     public async Task<int> RunAsync()
     {
@@ -67,59 +66,20 @@ public sealed partial class ChatBench(ChatBench.Options options)
             app.StartServer();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
                 .Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1");
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            { BaseAddress = new Uri(address), Timeout = Timeout.InfiniteTimeSpan };
-
-            using var stop = new CancellationTokenSource();
-            var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-            long bytes = 0, connected = 0, failed = 0, ended = 0;
+            var hub = app.Services.GetRequiredService<LiveHub>();
+            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             var memoryBefore = Process.GetCurrentProcess().WorkingSet64;
             var gcBefore = GC.GetTotalMemory(forceFullCollection: true);
             var sw = Stopwatch.StartNew();
-            Console.WriteLine($"opening {options.Viewers} viewers ({options.Probes} sampled) on room {eventId}");
-            var readers = new List<Task>(options.Viewers);
-            var opening = new SemaphoreSlim(64);
-            {
-                for (var i = 0; i < options.Viewers; i++)
-                {
-                    var probe = i < options.Probes;
-                    await opening.WaitAsync();
-                    readers.Add(Task.Run(async () =>
-                    {
-                        HttpResponseMessage? response = null;
-                        var released = false;
-                        try
-                        {
-                            var request = new HttpRequestMessage(HttpMethod.Get, $"/live?room={eventId}&after=c0");
-                            request.Headers.Accept.ParseAdd("text/event-stream");
-                            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
-                            if (!response.IsSuccessStatusCode) { Interlocked.Increment(ref failed); return; }
-                            await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
-                            Interlocked.Increment(ref connected);
-                            released = true;
-                            opening.Release();
-                            if (probe) await ProbeAsync(body, latencies, v => Interlocked.Add(ref bytes, v), stop.Token);
-                            else await DrainAsync(body, v => Interlocked.Add(ref bytes, v), stop.Token);
-                        }
-                        catch (Exception) when (stop.IsCancellationRequested) { }
-                        catch (Exception) { Interlocked.Increment(ref failed); }
-                        finally
-                        {
-                            Interlocked.Increment(ref ended);
-                            response?.Dispose();
-                            if (!released) opening.Release();
-                        }
-                    }));
-                }
-                while (Interlocked.Read(ref connected) + Interlocked.Read(ref failed) < options.Viewers && sw.Elapsed < TimeSpan.FromMinutes(3))
-                    await Task.Delay(100);
-            }
-            GC.Collect();
-            var heldFor = sw.Elapsed;
+            Console.WriteLine($"opening {options.Viewers} viewers ({options.Probes} sampled) on room {eventId}, from a separate process");
+            await using var fleet = await ViewerFleet.StartAsync(new Uri(new Uri(address), $"/live?room={eventId}&after=c0"), options.Viewers, options.Probes);
+            while (hub.ConnectionCount < fleet.Connected && sw.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(20);
+            var connected = hub.ConnectionCount;
+            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             var memoryHeld = Process.GetCurrentProcess().WorkingSet64 - memoryBefore;
             var gcHeld = GC.GetTotalMemory(forceFullCollection: true) - gcBefore;
-            Console.WriteLine($"{connected} viewers connected ({failed} failed) in {heldFor.TotalSeconds:0.0}s; " +
-                $"working set +{memoryHeld / 1024.0 / Math.Max(1, connected):0.0} KB and managed heap +{gcHeld / 1024.0 / Math.Max(1, connected):0.0} KB per connection (server and client together)");
+            Console.WriteLine($"{connected} viewers connected ({fleet.Failed} failed) in {sw.Elapsed.TotalSeconds:0.0}s; server only: " +
+                $"working set +{memoryHeld / 1024.0 / Math.Max(1, connected):0.0} KB and managed heap +{gcHeld / 1024.0 / Math.Max(1, connected):0.0} KB per connection");
 
             Console.WriteLine($"posting {options.Rate} messages/s for {options.Seconds}s from {options.Posters} people");
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -165,19 +125,17 @@ public sealed partial class ChatBench(ChatBench.Options options)
             await Task.Delay(TimeSpan.FromSeconds(3));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var window = wall.Elapsed;
-            stop.Cancel();
-            await Task.WhenAny(Task.WhenAll(readers), Task.Delay(TimeSpan.FromSeconds(10)));
-
-            var sorted = latencies.ToArray();
-            Array.Sort(sorted);
+            var report = await fleet.ReportAsync();
+            var sorted = report.Latencies;
             var posts = postLatencies.ToArray();
             Array.Sort(posts);
             Console.WriteLine($"posted {posted} messages ({postErrors} refused or failed) in {postingTook.TotalSeconds:0.0}s = {posted / postingTook.TotalSeconds:0} msg/s " +
                 $"(target {options.Rate}/s); post p50 {BenchSupport.Pct(posts, 0.5):0.0} ms, p99 {BenchSupport.Pct(posts, 0.99):0.0} ms");
-            Console.WriteLine($"delivery to {Math.Min(options.Probes, connected)} sampled viewers: {sorted.Length} deliveries " +
-                $"(expected {posted * Math.Min(options.Probes, connected)}), p50 {BenchSupport.Pct(sorted, 0.5):0.0} ms, p99 {BenchSupport.Pct(sorted, 0.99):0.0} ms, max {(sorted.Length > 0 ? sorted[^1] : 0):0.0} ms");
-            Console.WriteLine($"received {bytes / 1024.0 / 1024.0:0.0} MB over all viewers; viewers dropped during the run: {ended - (options.Viewers - connected)}");
-            Console.WriteLine($"CPU (server and load generator in one process): {cpu.TotalSeconds:0.0}s over {window.TotalSeconds:0.0}s = " +
+            var expected = (long)posted * Math.Min(options.Probes, connected);
+            Console.WriteLine($"delivery to {Math.Min(options.Probes, connected)} sampled viewers: {sorted.Length} deliveries of {expected} posted " +
+                $"({100.0 * sorted.Length / Math.Max(1, expected):0.0}%; a batch over Live:BusyItemsPerSecond shows each viewer its newest), p50 {BenchSupport.Pct(sorted, 0.5):0.0} ms, p99 {BenchSupport.Pct(sorted, 0.99):0.0} ms, max {(sorted.Length > 0 ? sorted[^1] : 0):0.0} ms");
+            Console.WriteLine($"received {report.Bytes / 1024.0 / 1024.0:0.0} MB over all viewers; viewers dropped during the run: {report.Ended}");
+            Console.WriteLine($"server CPU (the app and the posting calls into it; the viewers run in their own process): {cpu.TotalSeconds:0.0}s over {window.TotalSeconds:0.0}s = " +
                 $"{cpu.TotalSeconds / window.TotalSeconds * 100:0}% of one core ({Environment.ProcessorCount} cores)");
             return 0;
         }
@@ -191,26 +149,4 @@ public sealed partial class ChatBench(ChatBench.Options options)
     /// <summary>PostgreSQL's md5('p' || g)::uuid: the hash's hex digits read in order.</summary>
     private static Guid PosterId(int g) =>
         Guid.ParseExact(Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes("p" + g))), "N");
-
-    private static async Task DrainAsync(Stream body, Action<long> count, CancellationToken ct)
-    {
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(buffer, ct)) > 0) count(read);
-    }
-
-    private static async Task ProbeAsync(Stream body, System.Collections.Concurrent.ConcurrentBag<double> latencies, Action<long> count, CancellationToken ct)
-    {
-        using var reader = new StreamReader(body);
-        string? line;
-        while ((line = await reader.ReadLineAsync(ct)) is not null)
-        {
-            count(line.Length + 1);
-            if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
-            var now = Stopwatch.GetTimestamp();
-            foreach (Match m in Stamp().Matches(line))
-                latencies.Add(Stopwatch.GetElapsedTime(long.Parse(m.Groups[2].ValueSpan), now).TotalMilliseconds);
-        }
-    }
-
 }

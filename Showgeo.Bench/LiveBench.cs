@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.ServerSentEvents;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -24,8 +23,9 @@ namespace Showgeo.Bench;
 /// <summary>
 /// Opens N live streams (default 5,000), each signed in as a different follower of one entity, on the real app over
 /// Kestrel, then moves the entity's event to LIVE and measures go-live (the manager's change committed) → toast read
-/// on every stream: p50/p99/max. Also reports memory growth per open stream (client and server ends, both in this
-/// process) and a follower's inbox and unread-count query times with N followers behind the broadcast.
+/// on every stream: p50/p99/max. The streams are read by a child process (<see cref="ViewerFleet"/>), so the memory
+/// growth reported per open stream is the server's alone. Also reports a follower's inbox and unread-count query
+/// times with N followers behind the broadcast.
 /// </summary>
 public sealed class LiveBench(LiveBench.Options options)
 {
@@ -53,51 +53,24 @@ public sealed class LiveBench(LiveBench.Options options)
             app.StartServer();
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
                 .Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
-            Console.WriteLine($"live: {options.Connections} follower streams, {Environment.ProcessorCount} cores, load generator in-process");
+            Console.WriteLine($"live: {options.Connections} follower streams, {Environment.ProcessorCount} cores, the streams read by a separate process");
 
             var cookies = await CookiesAsync(app.Services, cs);
-            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
-
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             var heapBefore = GC.GetTotalMemory(true);
             var wsBefore = Process.GetCurrentProcess().WorkingSet64;
             var hub = app.Services.GetRequiredService<LiveHub>();
-            var streams = new Stream[cookies.Count];
-            var arrived = new long[cookies.Count];
-            var warmed = new long[cookies.Count];
-            using var stop = new CancellationTokenSource();
-            var readers = new Task[cookies.Count];
             var opened = Stopwatch.StartNew();
-            var failed = 0;
-            using (var gate = new SemaphoreSlim(options.OpenConcurrency))
-            {
-                var opens = Enumerable.Range(0, cookies.Count).Select(async i =>
-                {
-                    await gate.WaitAsync();
-                    try
-                    {
-                        var request = new HttpRequestMessage(HttpMethod.Get, LiveSetup.Path);
-                        request.Headers.Add("Cookie", cookies[i]);
-                        request.Headers.Accept.ParseAdd("text/event-stream");
-                        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-                        if (response.StatusCode != HttpStatusCode.OK) { Interlocked.Increment(ref failed); return; }
-                        var body = await response.Content.ReadAsStreamAsync();
-                        streams[i] = body;
-                        readers[i] = ReadAsync(body, i, arrived, warmed, stop.Token);
-                    }
-                    catch (HttpRequestException) { Interlocked.Increment(ref failed); }
-                    finally { gate.Release(); }
-                });
-                await Task.WhenAll(opens);
-            }
-            while (hub.ConnectionCount < cookies.Count - failed && opened.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
+            await using var fleet = await ViewerFleet.StartAsync(new Uri(address, LiveSetup.Path), cookies.Count, probes: 0, cookies,
+                marks: ["Bench Warm-up Show", "Bench Live Show"], options.OpenConcurrency);
+            while (hub.ConnectionCount < fleet.Connected && opened.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(20);
             var held = hub.ConnectionCount;
             GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
             var heapAfter = GC.GetTotalMemory(true);
             var wsAfter = Process.GetCurrentProcess().WorkingSet64;
-            Console.WriteLine($"opened {held} streams in {opened.Elapsed.TotalSeconds:0.0} s ({failed} refused); memory per stream, both ends: " +
-                              $"managed heap {(heapAfter - heapBefore) / (double)Math.Max(1, held) / 1024:0.0} KB, working set {(wsAfter - wsBefore) / (double)Math.Max(1, held) / 1024:0.0} KB");
+            Console.WriteLine($"opened {held} streams in {opened.Elapsed.TotalSeconds:0.0} s ({fleet.Failed} refused); server memory per stream " +
+                              $"(the viewers run in their own process): managed heap {(heapAfter - heapBefore) / (double)Math.Max(1, held) / 1024:0.0} KB, " +
+                              $"working set {(wsAfter - wsBefore) / (double)Math.Max(1, held) / 1024:0.0} KB");
 
             await Task.Delay(1000);
             var lifecycle = app.Services.CreateScope().ServiceProvider.GetRequiredService<EventLifecycle>();
@@ -107,9 +80,7 @@ public sealed class LiveBench(LiveBench.Options options)
             if (!(await lifecycle.ChangeAsync(warmupId, EventPhase.Pre, EventPhase.Live, principal, null, CancellationToken.None)).Succeeded)
                 throw new InvalidOperationException("warm-up go-live failed");
             var warmCommitted = Stopwatch.GetTimestamp();
-            var warmDeadline = DateTime.UtcNow.AddSeconds(60);
-            while (warmed.Count(a => a != 0) < held && DateTime.UtcNow < warmDeadline) await Task.Delay(5);
-            var cold = warmed.Where(a => a != 0).Select(a => Stopwatch.GetElapsedTime(warmCommitted, a).TotalMilliseconds).Order().ToArray();
+            var cold = (await ArrivalsAsync(fleet, 0, held)).Select(a => Stopwatch.GetElapsedTime(warmCommitted, a).TotalMilliseconds).Order().ToArray();
             Console.WriteLine($"cold go-live (first after start, request {Stopwatch.GetElapsedTime(warm0, warmCommitted).TotalMilliseconds:0} ms) → toast on {cold.Length} of {held}: " +
                               $"p50 {BenchSupport.Pct(cold, 0.50):0} ms, p99 {BenchSupport.Pct(cold, 0.99):0} ms");
             await Task.Delay(2000);
@@ -119,14 +90,10 @@ public sealed class LiveBench(LiveBench.Options options)
             if (!result.Succeeded) throw new InvalidOperationException(result.Error);
             Console.WriteLine($"go-live request (phase change + outbox row): {Stopwatch.GetElapsedTime(request0, committed).TotalMilliseconds:0.0} ms");
 
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (arrived.Count(a => a != 0) < held && DateTime.UtcNow < deadline) await Task.Delay(5);
-            var latencies = arrived.Where(a => a != 0).Select(a => Stopwatch.GetElapsedTime(committed, a).TotalMilliseconds).Order().ToArray();
+            var latencies = (await ArrivalsAsync(fleet, 1, held)).Select(a => Stopwatch.GetElapsedTime(committed, a).TotalMilliseconds).Order().ToArray();
             Console.WriteLine($"go-live → toast on {latencies.Length} of {held} streams: p50 {BenchSupport.Pct(latencies, 0.50):0} ms, p99 {BenchSupport.Pct(latencies, 0.99):0} ms, max {latencies[^1]:0} ms");
 
             await InboxTimesAsync(app.Services, cs, entityId);
-            stop.Cancel();
-            foreach (var s in streams) s?.Dispose();
             return 0;
         }
         finally
@@ -136,18 +103,16 @@ public sealed class LiveBench(LiveBench.Options options)
         }
     }
 
-    private static async Task ReadAsync(Stream body, int i, long[] arrived, long[] warmed, CancellationToken ct)
+    /// <summary>The arrival times of mark <paramref name="mark"/>, once every stream has it or a minute has passed.</summary>
+    private static async Task<long[]> ArrivalsAsync(ViewerFleet fleet, int mark, int streams)
     {
-        try
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
         {
-            await foreach (var item in SseParser.Create(body).EnumerateAsync(ct))
-            {
-                if (item.EventType != NotificationFeed.EventType) continue;
-                if (item.Data.Contains("Bench Warm-up Show") && warmed[i] == 0) warmed[i] = Stopwatch.GetTimestamp();
-                else if (item.Data.Contains("Bench Live Show") && arrived[i] == 0) arrived[i] = Stopwatch.GetTimestamp();
-            }
+            var arrivals = (await fleet.ReportAsync()).Marks[mark];
+            if (arrivals.Length >= streams || DateTime.UtcNow > deadline) return arrivals;
+            await Task.Delay(250);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException) { }
     }
 
     /// <summary>One entity with an event in Pre, its owner, and N followers (written in bulk, as the tests do).</summary>

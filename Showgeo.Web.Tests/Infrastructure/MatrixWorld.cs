@@ -222,6 +222,7 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
         };
         db.Add(dead);
         await db.SaveChangesAsync();
+        await Showgeo.Web.Tests.Features.Chat.ChatMatrix.OtherRoomAsync(db, otherEvent.Id, otherOwner.Id, target.Id);
         await using (var conn = new NpgsqlConnection(ConnectionString))
         {
             await conn.OpenAsync();

@@ -241,30 +241,36 @@ public static class PageHandlerCatalog
         Post("Chat/Room:OnPostVote", w => $"/events/{w.EventSlug}/chat/vote", SignedIn, w => F(("pollId", ChatMatrix.PollId(w)), ("option", 0))) with
         {
             Prepare = (app, w, _) => ChatMatrix.PollAsync(app, w),
+            Foreign = new(Actor.Fan, Outcome.Refused, w => $"/events/{w.EventSlug}/chat/vote", w => F(("pollId", ChatMatrix.OtherPollId(w)), ("option", 0))),
         },
         Post("Chat/Room:OnPostOpenPoll", w => $"/events/{w.EventSlug}/chat/openpoll", ChatTeam,
             _ => F(("question", "Encore?"), ("options[0]", "Yes"), ("options[1]", "No"))),
         Post("Chat/Room:OnPostClosePoll", w => $"/events/{w.EventSlug}/chat/closepoll", ChatTeam, w => F(("pollId", ChatMatrix.PollId(w)))) with
         {
             Prepare = (app, w, _) => ChatMatrix.PollAsync(app, w),
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/events/{w.EventSlug}/chat/closepoll", w => F(("pollId", ChatMatrix.OtherPollId(w)))),
         },
         Post("Chat/Room:OnPostSettings", w => $"/events/{w.EventSlug}/chat/settings", ChatTeam, _ => F(("slowModeSeconds", 5))),
         Get("Chat/Moderate:OnGet", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}", Members(Team)) with
         {
             Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.OtherMessageId(w)}"),
         },
         Post("Chat/Moderate:OnPostDelete", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}/delete", Members(Team)) with
         {
             Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.OtherMessageId(w)}/delete"),
         },
         Post("Chat/Moderate:OnPostMute", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}/mute", Members(Team),
             _ => F(("minutes", 10))) with
         {
             Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.OtherMessageId(w)}/mute", _ => F(("minutes", 10))),
         },
         Post("Chat/Moderate:OnPostBan", w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.MessageId(w)}/ban", Members(Team)) with
         {
             Prepare = (app, w, _) => ChatMatrix.MessageAsync(app, w),
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.EventSlug}/chat-moderation/{ChatMatrix.OtherMessageId(w)}/ban"),
         },
         Get("Chat/ModerationLog:OnGet", w => $"/manage/{w.Slug}/chat", Members(Team)),
         Post("Chat/ModerationLog:OnPostUnban", w => $"/manage/{w.Slug}/chat/unban", Members(Team), w => F(("userId", w.TargetUserId))) with
@@ -275,6 +281,7 @@ public static class PageHandlerCatalog
             w => F(("eventId", w.EventId), ("userId", w.TargetUserId))) with
         {
             Prepare = (app, w, _) => ChatMatrix.MuteAsync(app, w),
+            Foreign = new(Actor.Owner, Outcome.Refused, w => $"/manage/{w.Slug}/chat/unmute", w => F(("eventId", w.OtherEventId), ("userId", w.TargetUserId))),
         },
         Get("Events/Details:OnGet", w => $"/events/{w.EventSlug}", Everyone(Outcome.Allowed)) with { Public = true },
         Post("Events/Details:OnPostRsvp", w => $"/events/{w.FreeEventSlug}?handler=Rsvp", SignedIn, _ => F(("status", "Going"))),
@@ -330,7 +337,6 @@ public static class PageHandlerCatalog
 
         // Notifications: a person's own inbox and settings; a notice they cannot see is "not found".
         Get("Notifications/Inbox:OnGet", _ => "/me/notifications", SignedIn),
-        Get("Notifications/Inbox:OnGetBadge", _ => "/me/notifications?handler=Badge", SignedIn),
         Post("Notifications/Inbox:OnPostRead", _ => $"/me/notifications?handler=Read&id={Guid.NewGuid()}",
             actor => actor == Actor.Anonymous ? Outcome.SignIn : Outcome.NotFound),
         Post("Notifications/Inbox:OnPostReadAll", _ => "/me/notifications?handler=ReadAll", SignedIn),

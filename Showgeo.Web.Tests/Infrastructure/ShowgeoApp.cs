@@ -47,6 +47,10 @@ public class ShowgeoApp : IAsyncLifetime
         {
             ["ConnectionStrings:Showgeo"] = ConnectionString,
             ["Demo:Seed"] = "false",
+            // appsettings.json's Information level outranks SetMinimumLevel; warnings and errors are what a
+            // failing run needs, and a quieter log keeps the failure summary at the end of CI's output.
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         };
         // Tests sign in, register and upload far more often from loopback than any person would; the rate-limit
         // tests set small limits in their own ConfigureAsync.

@@ -13,8 +13,9 @@ public static class DataSetup
         var options = DatabaseOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
+        // The options are the same for every context: built once, not once per request scope.
         builder.Services.AddDbContext<ShowgeoDb>((sp, db) =>
-            db.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+            db.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()), optionsLifetime: ServiceLifetime.Singleton);
         builder.Services.AddSingleton<MigrationRunner>();
 
         builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));

@@ -30,3 +30,17 @@ document.addEventListener("htmx:sseMessage", function (e) {
   url.searchParams.set("after", id);
   source.setAttribute("sse-connect", url.pathname + url.search);
 });
+
+// A pushed notification is unread and was not muted (the stream leaves muted kinds out): count it on the header badge
+// here, so a going-live to thousands of followers does not make every open tab ask the server for its count at once.
+document.addEventListener("htmx:sseMessage", function (e) {
+  if (!e.detail || e.detail.type !== "notification") return;
+  var added = (String(e.detail.data).match(/data-seq="/g) || []).length;
+  var badge = document.getElementById("unread-badge");
+  if (!added || !badge) return;
+  var count = (parseInt(badge.getAttribute("data-count"), 10) || 0) + added;
+  badge.setAttribute("data-count", String(count));
+  badge.textContent = count > 99 ? "99+" : String(count);
+  badge.setAttribute("aria-label", count === 1 ? "1 unread notification" : count + " unread notifications");
+  badge.hidden = false;
+});

@@ -15,6 +15,32 @@ public static class ChatMatrix
 {
     public static Guid MessageId(World w) => Derived(w.EventId, "message");
     public static Guid PollId(World w) => Derived(w.EventId, "poll");
+    /// <summary>Entity B's room holds a message, an open poll and a mute from the start, for the foreign probes.</summary>
+    public static Guid OtherMessageId(World w) => Derived(w.OtherEventId, "message");
+    public static Guid OtherPollId(World w) => Derived(w.OtherEventId, "poll");
+
+    /// <summary>Entity B's room, written with the world: a message by <paramref name="authorId"/>, an open poll, a mute of <paramref name="mutedId"/>.</summary>
+    public static async Task OtherRoomAsync(Showgeo.Web.Data.ShowgeoDb db, Guid otherEventId, Guid authorId, Guid mutedId)
+    {
+        var message = await NextSeqAsync(db, otherEventId);
+        var messageId = Derived(otherEventId, "message");
+        var pollId = Derived(otherEventId, "poll");
+        db.Add(new ChatMessage
+        {
+            Id = messageId, EventId = otherEventId, Seq = message, UserId = authorId, AuthorName = "Other Fan",
+            Body = "a message in another organiser's room", CreatedAt = DateTimeOffset.UtcNow,
+        });
+        db.Add(new ChatLogEntry { EventId = otherEventId, Seq = message, Kind = ChatLogKind.Message, MessageId = messageId });
+        var poll = await NextSeqAsync(db, otherEventId);
+        db.Add(new ChatPoll
+        {
+            Id = pollId, EventId = otherEventId, Question = "Other encore?", Options = ["Yes", "No"], CreatedByUserId = authorId,
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        db.Add(new ChatLogEntry { EventId = otherEventId, Seq = poll, Kind = ChatLogKind.Poll, PollId = pollId });
+        db.Add(new ChatMute { EventId = otherEventId, UserId = mutedId, Until = DateTimeOffset.UtcNow.AddHours(1) });
+        await db.SaveChangesAsync();
+    }
 
     public static async Task MessageAsync(MatrixApp app, World w)
     {

@@ -26,6 +26,8 @@ public sealed class NotificationBrowserTests(ShowgeoApp app) : IClassFixture<Sho
             await Expect(fanPage.GetByTestId("unread-badge")).ToBeHiddenAsync();
             await fanPage.WaitForFunctionAsync("() => document.querySelector('#live[sse-connect]') && window.htmx");
             await fanPage.EvaluateAsync("() => window.__stillSamePage = true");
+            var badgeRequests = 0;
+            fanPage.Request += (_, r) => { if (r.Url.Contains("handler=Badge", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref badgeRequests); };
 
             await Browser.RunAsync(app.BaseAddress, async managerPage =>
             {
@@ -38,6 +40,7 @@ public sealed class NotificationBrowserTests(ShowgeoApp app) : IClassFixture<Sho
             var toast = fanPage.GetByTestId("toast");
             await Expect(toast).ToContainTextAsync("is live now", new() { Timeout = 20_000 });
             await Expect(fanPage.GetByTestId("unread-badge")).ToHaveTextAsync("1");
+            Assert.Equal(0, badgeRequests); // counted in the page, not fetched
             Assert.True(await fanPage.EvaluateAsync<bool>("() => window.__stillSamePage === true"), "the page reloaded");
 
             await toast.GetByRole(AriaRole.Link).ClickAsync();

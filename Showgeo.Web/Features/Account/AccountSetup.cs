@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Google;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
 using Showgeo.Web.Infrastructure;
@@ -65,6 +66,8 @@ public static class AccountSetup
         // suspension (which renews the stamp) signs the account out everywhere within a minute.
         // https://learn.microsoft.com/aspnet/core/security/authentication/identity-configuration#isecuritystampvalidator-and-signout-everywhere
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.Services.AddScoped<SecurityStampValidator<AppUser>>();
+        builder.Services.Replace(ServiceDescriptor.Scoped<ISecurityStampValidator, DeferredSecurityStampValidator>());
 
         builder.Services.ConfigureApplicationCookie(o =>
         {

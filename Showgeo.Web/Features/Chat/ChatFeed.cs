@@ -62,7 +62,11 @@ public sealed class ChatFeed(IServiceScopeFactory scopes, ChatHtml html) : ILive
                     new ChatPollsView(queries.VoteUrl(change.Slug), queries.ClosePollUrl(change.Slug), polls, CanVote: true, IsModerator: false, ForPage: false)),
                 _ => null,
             };
-            if (fragment is not null) items.Add(new LiveItem(topic, change.Seq, EventType, fragment));
+            if (fragment is null) continue;
+            // A message may be left out of a push in a room posting faster than anyone reads (its author still gets it);
+            // removals, reactions and polls always go out.
+            var message = change.Kind == ChatLogKind.Message && !change.MessageDeleted ? change.Message : null;
+            items.Add(new LiveItem(topic, change.Seq, EventType, fragment) { Skippable = message is not null, Author = message?.UserId });
         }
         return items;
     }

@@ -31,6 +31,7 @@ public static class ChatRules
     public static bool IsOpen(EventPhase phase) => phase is EventPhase.Pre or EventPhase.Live or EventPhase.Draft;
 
     public const string EmptyMessage = "Write a message first.";
+    public const string TryAgainMessage = "The chat is busy: your message was not sent. Try again.";
     public static readonly string TooLongMessage = $"Messages are at most {MaxMessageLength} characters.";
     public const string ClosedMessage = "The chat is closed: this event is over, and the chat stays here as a transcript.";
     public const string SignInMessage = "Sign in to chat.";

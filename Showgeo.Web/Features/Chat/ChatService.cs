@@ -111,27 +111,21 @@ public sealed class ChatService(ShowgeoDb db, EventAccess eventAccess, TimeProvi
         if (!chat.IsModerator && await RateLimitedUntilAsync(userId, now, ct) is { } until)
             return ChatOutcome.Refused($"You're sending messages too fast. Try again in {Seconds(until - now)} s.");
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var (seq, slowModeSeconds) = await NextSeqAsync(chat.EventId, ct);
-        if (!chat.IsModerator && slowModeSeconds > 0)
+        var authorName = Truncate(chat.UserName is { Length: > 0 } n ? n : "Fan", 100);
+        for (var attempt = 0; attempt < 3; attempt++)
         {
+            if (await StoreMessageAsync(chat.EventId, userId, authorName, body, chat.IsModerator, now, ct)) return ChatOutcome.Done;
+            // Nothing was stored: the room has no row yet (its first message), or slow mode holds this person back.
+            var slowModeSeconds = await db.Set<ChatRoom>().Where(r => r.EventId == chat.EventId)
+                .Select(r => (int?)r.SlowModeSeconds).SingleOrDefaultAsync(ct);
+            if (slowModeSeconds is null) await EnsureRoomAsync(chat.EventId, ct);
+            if (slowModeSeconds is null or 0) continue; // created, or slow mode was switched off meanwhile
             var last = await db.Set<ChatMessage>().Where(m => m.UserId == userId && m.EventId == chat.EventId)
                 .MaxAsync(m => (DateTimeOffset?)m.CreatedAt, ct);
-            var next = last?.AddSeconds(slowModeSeconds);
-            if (next > now)
-                return ChatOutcome.Refused($"Slow mode is on: one message every {slowModeSeconds} s. Try again in {Seconds(next.Value - now)} s.");
+            var wait = last is { } at ? at.AddSeconds(slowModeSeconds.Value) - now : TimeSpan.FromSeconds(1);
+            return ChatOutcome.Refused($"Slow mode is on: one message every {slowModeSeconds} s. Try again in {Seconds(wait)} s.");
         }
-        var message = new ChatMessage
-        {
-            Id = Guid.CreateVersion7(), EventId = chat.EventId, Seq = seq, UserId = userId,
-            AuthorName = Truncate(chat.UserName is { Length: > 0 } n ? n : "Fan", 100), Body = body, CreatedAt = now,
-        };
-        db.Add(message);
-        db.Add(new ChatLogEntry { EventId = chat.EventId, Seq = seq, Kind = ChatLogKind.Message, MessageId = message.Id });
-        await db.SaveChangesAsync(ct);
-        await AnnounceAsync(chat.EventId, seq, ct);
-        await tx.CommitAsync(ct);
-        return ChatOutcome.Done;
+        return ChatOutcome.Refused(ChatRules.TryAgainMessage);
     }
 
     public async Task<ChatOutcome> DeleteAsync(ChatContext chat, Guid messageId, CancellationToken ct)
@@ -357,6 +351,38 @@ public sealed class ChatService(ShowgeoDb db, EventAccess eventAccess, TimeProvi
 
     private Task EnsureRoomAsync(Guid eventId, CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"INSERT INTO chat_rooms (event_id) VALUES ({eventId}) ON CONFLICT (event_id) DO NOTHING", ct);
+
+    /// <summary>
+    /// Numbers, stores and announces one message in a single statement, so the room's row lock (which keeps the
+    /// numbering in commit order) is held for one round trip rather than a transaction's worth: in a busy room every
+    /// post waits for that lock. False when nothing was stored (no room row yet, or slow mode refused it).
+    /// </summary>
+    private async Task<bool> StoreMessageAsync(Guid eventId, Guid userId, string authorName, string body, bool moderator,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        var announcement = LiveAnnouncement.Prefix(ChatFeed.FeedName, ChatFeed.Topic(eventId));
+        var kind = nameof(ChatLogKind.Message);
+        var stored = await db.Database.SqlQuery<long>($"""
+            WITH room AS (
+                UPDATE chat_rooms r SET last_seq = r.last_seq + 1
+                WHERE r.event_id = {eventId}
+                  AND ({moderator} OR r.slow_mode_seconds = 0 OR NOT EXISTS (
+                      SELECT 1 FROM chat_messages m
+                      WHERE m.user_id = {userId} AND m.event_id = {eventId}
+                        AND m.created_at > {now} - make_interval(secs => r.slow_mode_seconds)))
+                RETURNING r.last_seq
+            ), message AS (
+                INSERT INTO chat_messages (id, event_id, seq, user_id, author_name, body, created_at)
+                SELECT {id}, {eventId}, last_seq, {userId}, {authorName}, {body}, {now} FROM room
+            ), log AS (
+                INSERT INTO chat_log (event_id, seq, kind, message_id)
+                SELECT {eventId}, last_seq, {kind}, {id} FROM room
+            )
+            SELECT room.last_seq AS "Value" FROM room, LATERAL (SELECT pg_notify({LiveAnnouncing.Channel}, {announcement} || room.last_seq::text)) notified
+            """).ToListAsync(ct);
+        return stored.Count == 1;
+    }
 
     private sealed record SeqRow(long LastSeq, int SlowModeSeconds);
 

@@ -21,10 +21,6 @@ public sealed class InboxModel(NotificationInbox inbox) : PageModel
         return Page();
     }
 
-    /// <summary>The header badge alone, fetched after the live stream announced something new.</summary>
-    public async Task<IActionResult> OnGetBadgeAsync(CancellationToken ct) =>
-        Partial("_UnreadBadge", new UnreadBadge(await inbox.UnreadCountAsync(UserId, ct)));
-
     public async Task<IActionResult> OnPostReadAsync(Guid id, string? before, CancellationToken ct)
     {
         if (!await inbox.MarkReadAsync(UserId, id, ct)) return NotFound();

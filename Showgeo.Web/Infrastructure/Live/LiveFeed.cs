@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
@@ -61,6 +62,16 @@ public sealed record LiveItem(string Topic, long Cursor, string EventType, strin
 {
     /// <summary>The feed's own data for <see cref="ILiveSubscription.Accepts"/> (a kind, an entity id).</summary>
     public object? Detail { get; init; }
+
+    /// <summary>
+    /// May be left out of a push that carries more such items than a person can read (a chat message in a room
+    /// posting faster than <see cref="LiveOptions.BusyItemsPerSecond"/>): the newest are pushed, the rest stay stored
+    /// (a reload shows them) and still reach their <see cref="Author"/>'s own tabs.
+    /// </summary>
+    public bool Skippable { get; init; }
+
+    /// <summary>The account whose action the item shows; its tabs always get it.</summary>
+    public Guid? Author { get; init; }
 }
 
 /// <summary>Who opened the stream, and the stream URL's query values (for example <c>room</c>).</summary>
@@ -96,10 +107,13 @@ public static class LiveAnnouncing
 /// <summary>The NOTIFY payload: <c>feed|topic|cursor</c>.</summary>
 public readonly record struct LiveAnnouncement(string Feed, string Topic, long Cursor)
 {
-    public static string Format(string feed, string topic, long cursor)
+    public static string Format(string feed, string topic, long cursor) => Prefix(feed, topic) + cursor.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The payload up to its cursor, for SQL that appends a cursor it computes itself.</summary>
+    public static string Prefix(string feed, string topic)
     {
         if (feed.Contains('|') || topic.Contains('|')) throw new ArgumentException("Feed and topic names cannot contain '|'.");
-        return $"{feed}|{topic}|{cursor}";
+        return $"{feed}|{topic}|";
     }
 
     public static bool TryParse(string payload, out LiveAnnouncement announcement)

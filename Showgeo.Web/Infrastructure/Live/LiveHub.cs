@@ -83,7 +83,7 @@ public sealed class LiveHub(
     }
 
     protected override Task ExecuteAsync(CancellationToken stop) =>
-        Task.WhenAll(ListenAsync(stop), ProcessAsync(stop), TickAsync(stop));
+        Task.WhenAll(ListenAsync(stop), ProcessAsync(stop), TickAsync(stop), HeartbeatAsync(stop));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -189,6 +189,23 @@ public sealed class LiveHub(
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 
+    /// <summary>One timer for every connection's heartbeat: a connection idle for the interval is queued a ping.</summary>
+    private async Task HeartbeatAsync(CancellationToken stop)
+    {
+        var interval = TimeSpan.FromSeconds(Options.HeartbeatSeconds);
+        using var timer = new PeriodicTimer(interval / 4, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                LiveConnection[] all;
+                lock (_gate) all = [.. _connections];
+                foreach (var c in all) c.OfferHeartbeatIfIdle(interval);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+    }
+
     private async Task LoadAndPushAsync(Topic topic, long after, long upTo, CancellationToken stop)
     {
         // A feed may answer a long range a page at a time: ask again from the last item until the range is done.
@@ -209,7 +226,7 @@ public sealed class LiveHub(
                 return;
             }
             if (items.Count == 0) break;
-            var push = new LivePush(topic.Feed.Name, items);
+            var push = topic.Feed.Batched ? LivePush.Thin(topic.Feed.Name, items, Options.SkippablePerPush) : new LivePush(topic.Feed.Name, items);
             foreach (var connection in topic.Connections) connection.Offer(push);
             from = items[^1].Cursor;
         }

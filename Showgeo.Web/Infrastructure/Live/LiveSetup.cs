@@ -11,6 +11,13 @@ public sealed class LiveOptions
     public double HeartbeatSeconds { get; set; } = 20;
     /// <summary>Batched feeds (chat) push a topic at most once per this interval.</summary>
     public int BatchMilliseconds { get; set; } = 100;
+    /// <summary>
+    /// The most skippable items (chat messages) one connection is pushed per second of a batched topic; a busier room
+    /// shows each viewer the newest of every batch. Nobody reads faster, and the stream's cost stays bounded.
+    /// </summary>
+    public int BusyItemsPerSecond { get; set; } = 30;
+    /// <summary>Skippable items per batch: <see cref="BusyItemsPerSecond"/> spread over the batch interval, at least one.</summary>
+    public int SkippablePerPush => Math.Max(1, (int)Math.Round(BusyItemsPerSecond * BatchMilliseconds / 1000.0));
     /// <summary>Pushes queued for one connection before it counts as too slow and is dropped.</summary>
     public int ConnectionQueue { get; set; } = 256;
     /// <summary>The reconnect delay the stream asks browsers to use (the SSE <c>retry</c> field).</summary>
@@ -97,8 +104,7 @@ public static class LiveSetup
             throw;
         }
 
-        return TypedResults.ServerSentEvents(connection.ReadAllAsync(replay,
-            TimeSpan.FromSeconds(o.HeartbeatSeconds), TimeSpan.FromMilliseconds(o.RetryMilliseconds), clock, stop.Token));
+        return TypedResults.ServerSentEvents(connection.ReadAllAsync(replay, TimeSpan.FromMilliseconds(o.RetryMilliseconds), stop.Token));
     }
 
     private static async Task<List<(ILiveFeed, IReadOnlyList<LiveItem>)>> ReplayAsync(
