@@ -30,7 +30,7 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
     /// <summary>What the walk arranges: demo-like data that makes every page show its full content.</summary>
     private sealed record Demo(
         AppUser Fan, AppUser Manager, AppUser Admin, TicketedEvent Tickets, string TourSlug, Guid PaidOrderId, Guid PendingOrderId,
-        IReadOnlyDictionary<EventPhase, Event> ByPhase, Guid PostId = default);
+        IReadOnlyDictionary<EventPhase, Event> ByPhase, Guid TierId = default, Guid PostId = default);
 
     /// <summary>
     /// How to reach each page, keyed by its page path ("/Events/Details"). A page listed here that no longer exists, or a
@@ -104,6 +104,9 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             ["/Store/Manage/Store"] = [new(Who.Manager, new { slug })],
             ["/Store/Manage/ProductEdit"] = [new(Who.Manager, new { slug })],
             ["/Store/Manage/Orders"] = [new(Who.Manager, new { slug })],
+            ["/Memberships/Manage"] = [new(Who.Manager, new { slug })],
+            ["/Memberships/Mine"] = [new(Who.Fan)],
+            ["/Memberships/Join"] = [new(Who.Fan, new { tierId = d.TierId }, Note: "a member already: the tier and its join button")],
             ["/Posts/Index"] = [new(Who.Visitor, new { slug })],
             ["/Posts/Post"] = [new(Who.Visitor, new { slug, postId = d.PostId }), new(Who.Fan, new { slug, postId = d.PostId }), new(Who.Manager, new { slug, postId = d.PostId })],
             ["/Posts/Feed"] = [new(Who.Fan)],
@@ -217,6 +220,8 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
         var tickets = await app.EventWithTicketsAsync(manager: manager);
         var entityId = tickets.Entity.Id;
         await Showgeo.Web.Tests.Features.Store.StoreArrange.ProductAsync(app, entityId, slug: WalkProductSlug, variants: [("S", 5), ("M", 5)]);
+        var tier = await Showgeo.Web.Tests.Features.Memberships.MembershipArrange.TierAsync(app, entityId);
+        await Showgeo.Web.Tests.Features.Memberships.MembershipArrange.MemberAsync(app, tier, fan.Id);
         var post = await Showgeo.Web.Tests.Features.Posts.PostsArrange.PostAsync(app, entityId,
             body: "# Walk news\n\nA **post** with [a link](https://example.com) and a list:\n\n- one\n- two");
         var top = await Showgeo.Web.Tests.Features.Posts.PostsArrange.CommentAsync(app, post, fan.Id, "First comment");
@@ -244,6 +249,6 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             var result = await client.FollowAsync(await client.SubmitFileAsync(media.Document, form, "file", upload));
             Assert.Equal(System.Net.HttpStatusCode.OK, result.Status);
         }
-        return new Demo(fan, manager, admin, tickets, tour.Slug, paid.Order.Id, pending.Order.Id, byPhase, post.Id);
+        return new Demo(fan, manager, admin, tickets, tour.Slug, paid.Order.Id, pending.Order.Id, byPhase, tier.Id, post.Id);
     }
 }

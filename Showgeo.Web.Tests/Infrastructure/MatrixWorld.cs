@@ -6,6 +6,7 @@ using Npgsql;
 using Showgeo.Web.Features.Assets;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
+using Showgeo.Web.Features.Memberships;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Store;
 using Showgeo.Web.Features.Tickets;
@@ -47,6 +48,7 @@ public sealed record World(
     Guid OtherOrderId, Guid OtherTicketId, string OtherTicketCode, Guid OtherPendingOrderId, Guid OtherAssetId,
     string ProductSlug = "", Guid VariantId = default, Guid StoreOrderId = default, Guid StoreLineId = default,
     Guid OtherStoreOrderId = default, Guid OtherStoreLineId = default,
+    Guid TierId = default, Guid OtherTierId = default, Guid MembershipId = default, Guid OtherMembershipId = default,
     Guid PostId = default, Guid OtherPostId = default, Guid OtherCommentId = default, IReadOnlyDictionary<Actor, Guid>? CommentsBy = null)
 {
     /// <summary>The comment <paramref name="actor"/> wrote on entity A's post (none for the anonymous visitor).</summary>
@@ -212,6 +214,10 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
         var otherProduct = StoreProduct(b.Id, $"other-{tag}", now, db);
         var storeOrder = StoreOrder(IdOf(Actor.Fan), a.Id, product, now, db);
         var otherStoreOrder = StoreOrder(_strangerId, b.Id, otherProduct, now, db);
+        var tier = Tier(a.Id, now, db);
+        var otherTier = Tier(b.Id, now, db);
+        var membership = Member(IdOf(Actor.Fan), tier, now, db);
+        var otherMembership = Member(_strangerId, otherTier, now, db);
         var post = MatrixPost(a.Id, now, db);
         var otherPost = MatrixPost(b.Id, now, db);
         var commentsBy = Enum.GetValues<Actor>().Where(x => x != Actor.Anonymous)
@@ -243,7 +249,33 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
             b.Id, b.Slug, otherTour.Slug, otherEvent.Id, otherType.Id, otherPaid.Order.Id, otherPaid.Tickets[0].Id,
             otherPaid.Tickets[0].Code, otherPending.Id, otherAsset.Id,
             product.Slug, product.Variants[0].Id, storeOrder.Id, storeOrder.Lines[0].Id, otherStoreOrder.Id, otherStoreOrder.Lines[0].Id,
+            tier.Id, otherTier.Id, membership.Id, otherMembership.Id,
             post.Id, otherPost.Id, otherComment, commentsBy);
+    }
+
+    /// <summary>An open membership tier of 5.00 EUR a month.</summary>
+    private static MembershipTier Tier(Guid entityId, DateTimeOffset now, Showgeo.Web.Data.ShowgeoDb db)
+    {
+        var tier = new MembershipTier
+        {
+            Id = Guid.CreateVersion7(), EntityId = entityId, Name = "Matrix supporter", Rank = 1, PriceMinor = 500, Currency = "EUR",
+            Perks = "", CreatedAt = now, UpdatedAt = now,
+        };
+        db.Add(tier);
+        return tier;
+    }
+
+    /// <summary>An active membership paid with a test payment, renewing in a month.</summary>
+    private static Membership Member(Guid userId, MembershipTier tier, DateTimeOffset now, Showgeo.Web.Data.ShowgeoDb db)
+    {
+        var m = new Membership
+        {
+            Id = Guid.CreateVersion7(), TierId = tier.Id, EntityId = tier.EntityId, UserId = userId, Status = MembershipStatus.Active,
+            PriceMinor = tier.PriceMinor, Currency = tier.Currency, IsTest = true, PaidSignalAt = now, CurrentPeriodEnd = now.AddMonths(1),
+            AccessUntil = now.AddMonths(1), CreatedAt = now, UpdatedAt = now,
+        };
+        db.Add(m);
+        return m;
     }
 
     /// <summary>A public post, out a minute ago.</summary>

@@ -528,6 +528,51 @@ public static class PageHandlerCatalog
                     ("Input.EventId", w.OtherEventId))),
         },
 
+        // Memberships: tiers are money (owners and managers); joining needs an account; a fan's memberships are their own.
+        Get("Memberships/Manage:OnGet", w => $"/manage/{w.Slug}/memberships", Members(Managers)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.OtherSlug}/memberships"),
+        },
+        Post("Memberships/Manage:OnPostCreate", w => $"/manage/{w.Slug}/memberships?handler=Create", Members(Managers),
+            _ => F(("Input.Name", "Matrix patron"), ("Input.Rank", 2), ("Input.Price", "9.00"), ("Input.Currency", "EUR"))),
+        Post("Memberships/Manage:OnPostUpdate", w => $"/manage/{w.Slug}/memberships?handler=Update&tierId={w.TierId}", Members(Managers),
+            _ => F(("Input.Name", "Matrix renamed"), ("Input.Rank", 1), ("Input.Price", "6.00"), ("Input.Currency", "EUR"))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/memberships?handler=Update&tierId={w.OtherTierId}",
+                _ => F(("Input.Name", "Taken over"), ("Input.Rank", 1), ("Input.Price", "1.00"), ("Input.Currency", "EUR"))),
+        },
+        Post("Memberships/Manage:OnPostArchive", w => $"/manage/{w.Slug}/memberships?handler=Archive&tierId={w.TierId}", Members(Managers)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/memberships?handler=Archive&tierId={w.OtherTierId}"),
+        },
+        Post("Memberships/Manage:OnPostReopen", w => $"/manage/{w.Slug}/memberships?handler=Reopen&tierId={w.TierId}", Members(Managers)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/memberships?handler=Reopen&tierId={w.OtherTierId}"),
+        },
+        Get("Memberships/Join:OnGet", w => $"/memberships/join/{w.TierId}", SignedIn),
+        // The fan is already a member of the tier; everyone else starts a test payment.
+        Post("Memberships/Join:OnPost", w => $"/memberships/join/{w.TierId}",
+            actor => actor switch { Actor.Anonymous => Outcome.SignIn, Actor.Fan => Outcome.Refused, _ => Outcome.Allowed }),
+        Get("Memberships/Mine:OnGet", _ => "/me/memberships", SignedIn),
+        Post("Memberships/Mine:OnPostCancel", w => $"/me/memberships?handler=Cancel&membershipId={w.MembershipId}", Buyer) with
+        {
+            Foreign = new(Actor.Fan, Outcome.NotFound, w => $"/me/memberships?handler=Cancel&membershipId={w.OtherMembershipId}"),
+        },
+        // Without Stripe there is no portal: the fan is told so; nobody else may ask about the membership.
+        Post("Memberships/Mine:OnPostPortal", w => $"/me/memberships?handler=Portal&membershipId={w.MembershipId}",
+            actor => actor switch { Actor.Anonymous => Outcome.SignIn, Actor.Fan => Outcome.Refused, _ => Outcome.NotFound }) with
+        {
+            Foreign = new(Actor.Fan, Outcome.NotFound, w => $"/me/memberships?handler=Portal&membershipId={w.OtherMembershipId}"),
+        },
+        Post("Memberships/Mine:OnPostSimulateRenewal", w => $"/me/memberships?handler=SimulateRenewal&membershipId={w.MembershipId}", Buyer) with
+        {
+            Foreign = new(Actor.Fan, Outcome.NotFound, w => $"/me/memberships?handler=SimulateRenewal&membershipId={w.OtherMembershipId}"),
+        },
+        Post("Memberships/Mine:OnPostSimulateFailedRenewal", w => $"/me/memberships?handler=SimulateFailedRenewal&membershipId={w.MembershipId}", Buyer) with
+        {
+            Foreign = new(Actor.Fan, Outcome.NotFound, w => $"/me/memberships?handler=SimulateFailedRenewal&membershipId={w.OtherMembershipId}"),
+        },
+
         // The fan's own profile
         Get("Users/EditProfile:OnGet", _ => "/me/profile", SignedIn),
         Post("Users/EditProfile:OnPostSave", _ => "/me/profile?handler=Save", SignedIn) with

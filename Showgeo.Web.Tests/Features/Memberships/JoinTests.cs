@@ -4,6 +4,7 @@ using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Memberships;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure.Outbox;
+using Showgeo.Web.Tests.Features.Notifications;
 using Showgeo.Web.Tests.Infrastructure;
 using WebClient = Showgeo.Web.Tests.Infrastructure.WebClient;
 
@@ -41,6 +42,8 @@ public sealed class JoinTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
 
         profile = await fan.GetAsync($"/e/{entity.Slug}");
         Assert.Contains("You are a member: Supporter", profile.Document.QuerySelector("[data-testid=my-tier]")!.TextContent);
+        var notice = await app.StoredAsync($"membership-started:{m.Id}");
+        Assert.Equal((fanUser.Id, $"You are a Supporter member of {entity.Name}"), (notice.UserId!.Value, notice.Title));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Infrastructure;
+using Showgeo.Web.Infrastructure.Outbox;
 
 namespace Showgeo.Web.Features.Memberships;
 
@@ -34,6 +35,8 @@ public static class MembershipsSetup
         builder.Services.AddScoped<MembershipJoin>();
         builder.Services.AddOrderKind<MembershipOrderKind>();
         builder.Services.AddScoped<IStripeSubscriptionEvents, MembershipStripeEvents>();
+        builder.Services.AddDomainEventHandler<MembershipStarted, TellFanAboutMembership>();
+        builder.Services.AddDomainEventHandler<MembershipEnded, TellFanAboutMembership>();
         var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new();
         if (stripe.Enabled)
             builder.Services.AddHttpClient<MembershipStripeClient>(c => c.Timeout = TimeSpan.FromSeconds(stripe.TimeoutSeconds));

@@ -17,8 +17,9 @@ public static class NotificationKind
     public const string TicketPurchased = "TICKET_PURCHASED";
     public const string RefundIssued = "REFUND_ISSUED";
     public const string RoleGranted = "ROLE_GRANTED";
+    public const string Membership = "MEMBERSHIP";
 
-    public static readonly IReadOnlyList<string> All = [LiveNow, PhaseUpdate, NewEvent, NewDrop, NewPost, TicketPurchased, RefundIssued, RoleGranted];
+    public static readonly IReadOnlyList<string> All = [LiveNow, PhaseUpdate, NewEvent, NewDrop, NewPost, TicketPurchased, RefundIssued, RoleGranted, Membership];
 
     /// <summary>Broadcast kinds that also reach holders of tickets or RSVPs for the event, whether or not they follow.</summary>
     public static bool ReachesEventHolders(string kind) => kind is LiveNow or PhaseUpdate;
@@ -33,6 +34,7 @@ public static class NotificationKind
         TicketPurchased => "Tickets you bought",
         RefundIssued => "Refunds",
         RoleGranted => "Roles on an entity",
+        Membership => "Your memberships (started, ended)",
         _ => kind,
     };
 }
