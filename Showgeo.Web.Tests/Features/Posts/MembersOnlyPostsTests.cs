@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Infrastructure.Outbox;
+using Showgeo.Web.Tests.Features.Memberships;
 using Showgeo.Web.Tests.Infrastructure;
 
 namespace Showgeo.Web.Tests.Features.Posts;
@@ -24,7 +25,7 @@ public sealed class MembersOnlyPostsTests(ShowgeoApp app) : IClassFixture<Showge
         await using (var db = app.CreateDb())
             await db.Set<Post>().Where(p => p.Id == post.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.MembersTierId, high.Id));
         var member = await app.UserAsync(displayName: "Member");
-        await app.MemberAsync(member.Id, high);
+        await app.MemberAsync(high, member.Id);
         var commentMarker = PostsArrange.Marker();
         await app.CommentAsync(post, member.Id, commentMarker);
         return new Arranged(a, post, marker, commentMarker, low, high);
@@ -37,10 +38,10 @@ public sealed class MembersOnlyPostsTests(ShowgeoApp app) : IClassFixture<Showge
         var (follower, followerUser) = await app.SignedInUserAsync();
         await app.FollowAsync(followerUser.Id, x.Author.Entity.Id);
         var (lowMember, lowUser) = await app.SignedInUserAsync();
-        await app.MemberAsync(lowUser.Id, x.Low);
+        await app.MemberAsync(x.Low, lowUser.Id);
         await app.FollowAsync(lowUser.Id, x.Author.Entity.Id);
         var (lapsed, lapsedUser) = await app.SignedInUserAsync();
-        await app.MemberAsync(lapsedUser.Id, x.High, lapsed: true);
+        await app.MemberAsync(x.High, lapsedUser.Id, periodEnd: DateTimeOffset.UtcNow.AddHours(-1));
         using var anonymous = app.CreateClient();
         var slug = x.Author.Entity.Slug;
         var url = PostsArrange.PageOf(x.Author.Entity, x.Post);
@@ -86,7 +87,7 @@ public sealed class MembersOnlyPostsTests(ShowgeoApp app) : IClassFixture<Showge
     {
         var x = await ArrangeAsync();
         var (member, user) = await app.SignedInUserAsync();
-        await app.MemberAsync(user.Id, x.High);
+        await app.MemberAsync(x.High, user.Id);
         await app.FollowAsync(user.Id, x.Author.Entity.Id);
         using var manager = await app.SignedInAsync(x.Author.Manager);
         var url = PostsArrange.PageOf(x.Author.Entity, x.Post);

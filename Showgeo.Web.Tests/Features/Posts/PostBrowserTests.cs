@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Tests.Features.Chat;
+using Showgeo.Web.Tests.Features.Memberships;
 using Showgeo.Web.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 

@@ -61,36 +61,3 @@ public static class PostsArrange
 
     public static string PageOf(Entity entity, Post post) => $"/e/{entity.Slug}/posts/{post.Id}";
 }
-
-/// <summary>Membership rows for members-only posts.</summary>
-public static class MembersArrange
-{
-    public static async Task<Showgeo.Web.Features.Memberships.MembershipTier> TierAsync(this ShowgeoApp app, Guid entityId, string name, int rank)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var tier = new Showgeo.Web.Features.Memberships.MembershipTier
-        {
-            Id = Guid.CreateVersion7(), EntityId = entityId, Name = name, Rank = rank, PriceMinor = 500 * rank, Currency = "EUR",
-            CreatedAt = now, UpdatedAt = now,
-        };
-        await using var db = app.CreateDb();
-        db.Add(tier);
-        await db.SaveChangesAsync();
-        return tier;
-    }
-
-    /// <summary>An active membership of <paramref name="tier"/> with access for a month (or lapsed an hour ago).</summary>
-    public static async Task MemberAsync(this ShowgeoApp app, Guid userId, Showgeo.Web.Features.Memberships.MembershipTier tier, bool lapsed = false)
-    {
-        var now = DateTimeOffset.UtcNow;
-        await using var db = app.CreateDb();
-        db.Add(new Showgeo.Web.Features.Memberships.Membership
-        {
-            Id = Guid.CreateVersion7(), TierId = tier.Id, EntityId = tier.EntityId, UserId = userId,
-            Status = lapsed ? Showgeo.Web.Features.Memberships.MembershipStatus.Ended : Showgeo.Web.Features.Memberships.MembershipStatus.Active,
-            PriceMinor = tier.PriceMinor, Currency = tier.Currency, AccessUntil = lapsed ? now.AddHours(-1) : now.AddDays(30),
-            CurrentPeriodEnd = now.AddDays(30), IsTest = true, CreatedAt = now, UpdatedAt = now, EndedAt = lapsed ? now.AddHours(-1) : null,
-        });
-        await db.SaveChangesAsync();
-    }
-}

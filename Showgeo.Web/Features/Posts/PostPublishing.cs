@@ -42,9 +42,8 @@ public static class PostPublishing
 }
 
 /// <summary>
-/// Whether a post is out is computed from its publish time when it is read, so a scheduled post opens at its instant on
-/// every instance; this job only records the publication and raises <see cref="PostPublished"/> for each post whose time
-/// has come, once, every Posts:PublishCheckSeconds (SKIP LOCKED lets instances share a backlog without doubles).
+/// Records the publication and raises <see cref="PostPublished"/> for each post whose publish time has come, once, every
+/// Posts:PublishCheckSeconds (being readable is the publish time, read at the instant; see <see cref="ScheduledRelease"/>).
 /// </summary>
 public sealed class PostPublishJob(ShowgeoDb db, TimeProvider clock, ILogger<PostPublishJob> log) : IRecurringJob
 {
@@ -55,21 +54,13 @@ public sealed class PostPublishJob(ShowgeoDb db, TimeProvider clock, ILogger<Pos
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var due = await db.Set<Post>().FromSql($"""
+        var count = await ScheduledRelease.RunAsync<Post>(db, $"""
             SELECT * FROM posts
             WHERE published_at IS NULL AND publish_at <= {now}
             ORDER BY publish_at LIMIT 200
             FOR UPDATE SKIP LOCKED
-            """).ToListAsync(ct);
-        if (due.Count == 0) return 0;
-        var entityIds = due.Select(p => p.EntityId).Distinct().ToArray();
-        var entities = await db.Set<Entity>().AsNoTracking().Where(e => entityIds.Contains(e.Id))
-            .ToDictionaryAsync(e => e.Id, e => (e.Slug, e.Name), ct);
-        foreach (var p in due) PostPublishing.Record(db, p, entities[p.EntityId].Slug, entities[p.EntityId].Name, now);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        log.LogInformation("Published {Count} scheduled posts", due.Count);
-        return due.Count;
+            """, p => p.EntityId, (p, slug, name) => PostPublishing.Record(db, p, slug, name, now), ct);
+        if (count > 0) log.LogInformation("Published {Count} scheduled posts", count);
+        return count;
     }
 }

@@ -7,9 +7,8 @@ using Showgeo.Web.Infrastructure.Outbox;
 namespace Showgeo.Web.Features.Store;
 
 /// <summary>
-/// Whether a product is on sale is computed from its drop time when it is read (<see cref="Product.DroppedBy"/>), so it
-/// opens at the exact instant on every instance; this job only records the drop and raises <see cref="ProductDropped"/>
-/// for each product whose time has come, once, every Store:DropCheckSeconds.
+/// Records the drop and raises <see cref="ProductDropped"/> for each product whose drop time has come, once, every
+/// Store:DropCheckSeconds (being on sale is <see cref="Product.DroppedBy"/>, read at the instant; see <see cref="ScheduledRelease"/>).
 /// </summary>
 public sealed class ProductDropJob(ShowgeoDb db, TimeProvider clock, ILogger<ProductDropJob> log) : IRecurringJob
 {
@@ -20,22 +19,14 @@ public sealed class ProductDropJob(ShowgeoDb db, TimeProvider clock, ILogger<Pro
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var due = await db.Set<Product>().FromSql($"""
+        var count = await ScheduledRelease.RunAsync<Product>(db, $"""
             SELECT * FROM products
             WHERE dropped_at IS NULL AND visibility <> 'Draft' AND drop_at <= {now}
             ORDER BY drop_at LIMIT 200
             FOR UPDATE SKIP LOCKED
-            """).ToListAsync(ct);
-        if (due.Count == 0) return 0;
-        var entityIds = due.Select(p => p.EntityId).Distinct().ToArray();
-        var entities = await db.Set<Entity>().AsNoTracking().Where(e => entityIds.Contains(e.Id))
-            .ToDictionaryAsync(e => e.Id, e => (e.Slug, e.Name), ct);
-        foreach (var p in due) ProductDrops.Record(db, p, entities[p.EntityId].Slug, entities[p.EntityId].Name, now);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        log.LogInformation("Recorded {Count} product drops", due.Count);
-        return due.Count;
+            """, p => p.EntityId, (p, slug, name) => ProductDrops.Record(db, p, slug, name, now), ct);
+        if (count > 0) log.LogInformation("Recorded {Count} product drops", count);
+        return count;
     }
 }
 
