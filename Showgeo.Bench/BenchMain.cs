@@ -3,7 +3,7 @@ namespace Showgeo.Bench;
 /// <summary>
 /// Usage: dotnet run -c Release --project Showgeo.Bench -- discovery [--requests N] [--concurrency N] [--keep]
 ///        dotnet run -c Release --project Showgeo.Bench -- outbox [--singles N] [--burst N] [--concurrency N] [--batch N]
-///        dotnet run -c Release --project Showgeo.Bench -- chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--keep]
+///        dotnet run -c Release --project Showgeo.Bench -- chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--busy-items-per-second N] [--keep]
 ///        dotnet run -c Release --project Showgeo.Bench -- live [--connections N] [--open-concurrency N]
 /// Server connection (a fresh "showgeo_bench" database is created beside it) from SHOWGEO_BENCH_PG, else
 /// SHOWGEO_TEST_PG, else the local default. Not top-level statements: the web app's own Program class must stay unambiguous.
@@ -28,7 +28,7 @@ public static class BenchMain
                 Console.Error.WriteLine("usage: Showgeo.Bench discovery [--requests N] [--concurrency N] [--keep]");
                 Console.Error.WriteLine("       Showgeo.Bench outbox [--singles N] [--burst N] [--concurrency N] [--batch N]");
                 Console.Error.WriteLine("       Showgeo.Bench live [--connections N] [--open-concurrency N]");
-                Console.Error.WriteLine("       Showgeo.Bench chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--keep]");
+                Console.Error.WriteLine("       Showgeo.Bench chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--busy-items-per-second N] [--keep]");
                 return 2;
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
@@ -25,13 +26,16 @@ namespace Showgeo.Bench;
 /// </summary>
 public sealed class ChatBench(ChatBench.Options options)
 {
-    public sealed record Options(string ServerConnection, int Viewers, int Rate, int Seconds, int Probes, int Posters, bool Keep)
+    public sealed record Options(string ServerConnection, int Viewers, int Rate, int Seconds, int Probes, int Posters, bool Keep,
+        int BusyItemsPerSecond)
     {
         public static Options Parse(string[] args) => new(BenchSupport.ServerConnection(),
             BenchSupport.IntArg(args, "--viewers", 5000), BenchSupport.IntArg(args, "--rate", 500),
             BenchSupport.IntArg(args, "--seconds", 10), BenchSupport.IntArg(args, "--probes", 200),
             // 3 messages per 2 s per person: 400 people cover 500/s with room to spare.
-            BenchSupport.IntArg(args, "--posters", 400), args.Contains("--keep"));
+            BenchSupport.IntArg(args, "--posters", 400), args.Contains("--keep"),
+            // Live:BusyItemsPerSecond; a large value turns thinning off, to compare.
+            BenchSupport.IntArg(args, "--busy-items-per-second", 30));
     }
 
     private const string Database = "showgeo_bench_chat";
@@ -61,7 +65,7 @@ public sealed class ChatBench(ChatBench.Options options)
                 """);
             var posters = Enumerable.Range(1, options.Posters).Select(g => PosterId(g)).ToArray();
 
-            await using var app = new BenchApp(cs);
+            await using var app = new BenchApp(cs, new() { ["Live:BusyItemsPerSecond"] = options.BusyItemsPerSecond.ToString(CultureInfo.InvariantCulture) });
             app.UseKestrel(0);
             app.StartServer();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()

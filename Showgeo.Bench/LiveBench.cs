@@ -87,11 +87,21 @@ public sealed class LiveBench(LiveBench.Options options)
             var request0 = Stopwatch.GetTimestamp();
             var result = await lifecycle.ChangeAsync(eventId, EventPhase.Pre, EventPhase.Live, principal, null, CancellationToken.None);
             var committed = Stopwatch.GetTimestamp();
+            var committedAt = DateTimeOffset.UtcNow;
             if (!result.Succeeded) throw new InvalidOperationException(result.Error);
             Console.WriteLine($"go-live request (phase change + outbox row): {Stopwatch.GetElapsedTime(request0, committed).TotalMilliseconds:0.0} ms");
 
             var latencies = (await ArrivalsAsync(fleet, 1, held)).Select(a => Stopwatch.GetElapsedTime(committed, a).TotalMilliseconds).Order().ToArray();
             Console.WriteLine($"go-live → toast on {latencies.Length} of {held} streams: p50 {BenchSupport.Pct(latencies, 0.50):0} ms, p99 {BenchSupport.Pct(latencies, 0.99):0} ms, max {latencies[^1]:0} ms");
+            await using (var conn = new NpgsqlConnection(cs))
+            {
+                // Where the time goes: the outbox hands the phase change to the notice handler, which stores the broadcast.
+                await conn.OpenAsync();
+                await using var cmd = new NpgsqlCommand("SELECT created_at FROM notifications WHERE source_key = $1", conn);
+                cmd.Parameters.AddWithValue($"phase:{eventId}:Live");
+                if (await cmd.ExecuteScalarAsync() is DateTime stored)
+                    Console.WriteLine($"  of which commit → notice stored by the outbox handler: {(new DateTimeOffset(stored, TimeSpan.Zero) - committedAt).TotalMilliseconds:0} ms");
+            }
 
             await InboxTimesAsync(app.Services, cs, entityId);
             return 0;

@@ -35,6 +35,8 @@ internal sealed partial class ViewerFleet : IAsyncDisposable
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
         };
+        // The viewers stand in for browsers, not for the server: the workstation GC keeps their process small.
+        start.Environment["DOTNET_gcServer"] = "0";
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(ViewerFleet).Assembly.Location);
         foreach (var arg in new[] { "viewers", "--url", url.ToString(), "--n", viewers.ToString(CultureInfo.InvariantCulture),
                      "--probes", probes.ToString(CultureInfo.InvariantCulture), "--cookies", cookieFile,
