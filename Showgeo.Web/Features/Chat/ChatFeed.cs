@@ -9,7 +9,7 @@ namespace Showgeo.Web.Features.Chat;
 /// room's changes are loaded once per tick for every connection, with one query for the range, each change rendered
 /// once to HTML that every viewer shares.
 /// </summary>
-public sealed class ChatFeed(IServiceScopeFactory scopes, ChatHtml html) : ILiveFeed
+public sealed class ChatFeed(IServiceScopeFactory scopes, LiveHtml html) : ILiveFeed
 {
     public const string FeedName = "c";
     public const string EventType = "chat";
@@ -63,6 +63,7 @@ public sealed class ChatFeed(IServiceScopeFactory scopes, ChatHtml html) : ILive
                 _ => null,
             };
             if (fragment is null) continue;
+            fragment = fragment.Trim();
             // A message may be left out of a push in a room posting faster than anyone reads (its author still gets it);
             // removals, reactions and polls always go out.
             var message = change.Kind == ChatLogKind.Message && !change.MessageDeleted ? change.Message : null;

@@ -9,7 +9,6 @@ public static class ChatSetup
     {
         builder.Services.AddScoped<ChatService>();
         builder.Services.AddScoped<ChatQueries>();
-        builder.Services.AddSingleton<ChatHtml>();
         builder.Services.AddLiveFeed<ChatFeed>();
         return builder;
     }

@@ -16,7 +16,7 @@ public sealed record NoticeDetail(string Kind, Guid? UserId, Guid? EntityId, Gui
 /// partials as the inbox; whether a viewer gets it (muted kinds, entity levels, since when they follow) is decided per
 /// connection by <see cref="Subscription.Accepts"/> from a snapshot taken at connect, so the push path never queries.
 /// </summary>
-public sealed class NotificationFeed(IServiceScopeFactory scopes, PartialHtml html) : ILiveFeed
+public sealed class NotificationFeed(IServiceScopeFactory scopes, LiveHtml html) : ILiveFeed
 {
     public const string FeedName = "n";
     public const string EventType = "notification";

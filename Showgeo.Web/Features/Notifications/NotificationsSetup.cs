@@ -17,7 +17,6 @@ public static class NotificationsSetup
         services.AddScoped<NotificationInbox>();
         services.AddScoped<EntityBroadcaster>();
         services.AddScoped<NotificationHeader>();
-        services.AddSingleton<PartialHtml>();
         services.AddLiveFeed<NotificationFeed>();
         services.AddDomainEventHandler<EventPublished, NewEventNotice>();
         // The notice first: the email handler mails what it stored.

@@ -35,6 +35,7 @@ public static class LiveSetup
     {
         builder.Services.AddOptions<LiveOptions>().Bind(builder.Configuration.GetSection(LiveOptions.Section));
         builder.Services.AddSingleton<LiveHub>();
+        builder.Services.AddSingleton<LiveHtml>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveHub>());
         return builder;
     }
