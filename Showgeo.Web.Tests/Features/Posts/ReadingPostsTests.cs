@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Tests.Infrastructure;
 
@@ -6,6 +7,24 @@ namespace Showgeo.Web.Tests.Features.Posts;
 
 public sealed class ReadingPostsTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
 {
+    [Fact]
+    public async Task Stored_body_html_reaches_the_page_only_through_the_sanitiser()
+    {
+        // A row whose HTML did not come from today's renderer (an older policy, a hand-written fix): the page still
+        // shows only what the allow-list keeps.
+        var a = await app.AuthorAsync();
+        var post = await app.PostAsync(a.Entity.Id, body: "kept");
+        await using (var db = app.CreateDb())
+            await db.Set<Post>().Where(p => p.Id == post.Id).ExecuteUpdateAsync(u => u.SetProperty(p => p.BodyHtml,
+                "<p>kept <strong>bold</strong></p><script>window.x=1</script><img src=x onerror=\"window.x=2\"><a href=\"javascript:alert(1)\">link</a>"));
+        using var anonymous = app.CreateClient();
+        var page = await anonymous.GetAsync(PostsArrange.PageOf(a.Entity, post));
+        var body = page.Document.QuerySelector("[data-testid=post-body]")!;
+        Assert.Equal("bold", body.QuerySelector("strong")!.TextContent);
+        Assert.Null(body.QuerySelector("script, img, [onerror]"));
+        Assert.DoesNotContain("javascript:", body.InnerHtml);
+    }
+
     [Fact]
     public async Task A_followers_only_post_shows_non_followers_its_title_and_how_to_unlock_it_and_never_its_body()
     {

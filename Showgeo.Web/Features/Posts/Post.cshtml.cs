@@ -19,7 +19,7 @@ public sealed record CommentsView(Guid PostId, string EntitySlug, bool Locked, b
 public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComments comments, TimeProvider clock) : PageModel
 {
     public sealed record PostView(Guid Id, Guid EntityId, string EntitySlug, string EntityName, string Title, DateTimeOffset? PublishAt,
-        PostVisibility Visibility, string? BodyHtml, Guid? ImageAssetId, string? EventTitle, string? EventSlug, bool CommentsLocked, bool IsOut);
+        PostVisibility Visibility, Microsoft.AspNetCore.Html.HtmlString? Body, Guid? ImageAssetId, string? EventTitle, string? EventSlug, bool CommentsLocked, bool IsOut);
 
     public PostView Post { get; private set; } = null!;
     public PostRead Read { get; private set; }
@@ -130,7 +130,7 @@ public sealed class PostDetailsModel(ShowgeoDb db, PostReaders readers, PostComm
         if (Read == PostRead.Hidden) return NotFound();
         var full = Read == PostRead.Full;
         Post = new PostView(row.Id, row.EntityId, row.Slug, row.Name, row.Title, row.PublishAt, row.Visibility,
-            full ? row.BodyHtml : null, full ? row.ImageAssetId : null, row.Event?.Title, row.Event?.Slug, row.CommentsLocked,
+            full ? PostMarkdown.ForPage(row.BodyHtml) : null, full ? row.ImageAssetId : null, row.Event?.Title, row.Event?.Slug, row.CommentsLocked,
             gates[row.Id].IsOut);
         return null;
     }

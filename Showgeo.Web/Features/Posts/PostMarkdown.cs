@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using Ganss.Xss;
 using Markdig;
+using Microsoft.AspNetCore.Html;
 
 namespace Showgeo.Web.Features.Posts;
 
@@ -29,10 +30,17 @@ public static partial class PostMarkdown
 
     public const string LinkRel = "nofollow ugc noopener";
 
-    /// <summary>The body's HTML, safe to write into a page as is.</summary>
-    public static string ToHtml(string markdown)
+    /// <summary>The body's HTML, as stored with the post (rendering Markdown once, at save).</summary>
+    public static string ToHtml(string markdown) => Sanitize(Markdown.ToHtml(markdown, Pipeline));
+
+    /// <summary>
+    /// Stored body HTML for a page. It is sanitised again on the way out, so whatever the column holds (a row written
+    /// under an older policy, or by hand) reaches the page only through today's allow-list.
+    /// </summary>
+    public static HtmlString ForPage(string storedHtml) => new(Sanitize(storedHtml));
+
+    private static string Sanitize(string html)
     {
-        var html = Markdown.ToHtml(markdown, Pipeline);
         var sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
         {
             AllowedTags = new HashSet<string>(Tags, StringComparer.OrdinalIgnoreCase),
