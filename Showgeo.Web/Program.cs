@@ -38,6 +38,7 @@ builder.AddShowgeoStore();
 builder.AddShowgeoMemberships();
 builder.AddShowgeoPosts();
 builder.AddShowgeoStreaming();
+builder.AddShowgeoStreamPages();
 
 var app = builder.Build();
 

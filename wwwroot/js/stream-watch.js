@@ -68,7 +68,7 @@
       return room.connect(t.url, t.token, { autoSubscribe: true }).then(function () {
         failures = 0;
         showCount();
-        if (t.role === "Guest") onStage(true);
+        if (t.role === "guest") onStage(true);
         if (room.remoteParticipants.size === 0) say("Connected. Waiting for the host to start…");
       });
     }).catch(function (err) {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Events;
 
@@ -24,7 +25,8 @@ public sealed record StageOutcome(bool Done, string Message)
 /// publish. A signed invite link (<see cref="StageInvites"/>) sets both at once for the account it names.
 /// Who may act as host is the caller's check (the studio's gate); this class checks the state of the seats.
 /// </summary>
-public sealed partial class StageService(ShowgeoDb db, TimeProvider clock)
+public sealed class StageService(ShowgeoDb db, TimeProvider clock, IOptions<LiveKitOptions> liveKit, LiveKitRoomService rooms,
+    ILogger<StageService> log) : IStageMembership
 {
     public const string NotOpenMessage = "The stage is open only while the event is live or about to start.";
     public const string NoHandMessage = "That viewer has not raised a hand, so they cannot be invited.";
@@ -75,7 +77,15 @@ public sealed partial class StageService(ShowgeoDb db, TimeProvider clock)
         if (!StageOpen(ev.Phase)) return StageOutcome.Refused(NotOpenMessage);
         var seat = await SeatAsync(ev.Id, guestUserId, ct);
         if (seat?.HandRaisedAt is null) return StageOutcome.Refused(NoHandMessage);
-        if (!await InRoomAsync(ev, guestUserId, ct)) return StageOutcome.Refused(NotInRoomMessage);
+        if (!liveKit.Value.IsConfigured) return StageOutcome.Refused(StreamingMessages.NotConfigured);
+        try
+        {
+            if (!await InRoomAsync(ev, guestUserId, ct)) return StageOutcome.Refused(NotInRoomMessage);
+        }
+        catch (LiveKitException e)
+        {
+            return StageOutcome.Refused($"LiveKit could not list the room, so nobody was invited ({e.Message}).");
+        }
         var now = clock.GetUtcNow();
         var changed = await db.Set<StageSeat>().Where(s => s.EventId == ev.Id && s.UserId == guestUserId && s.HandRaisedAt != null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.InvitedAt, now).SetProperty(x => x.InvitedByUserId, hostUserId).SetProperty(x => x.UpdatedAt, now), ct);
@@ -110,6 +120,41 @@ public sealed partial class StageService(ShowgeoDb db, TimeProvider clock)
             """, ct);
         var note = await SetPublishAsync(ev, userId, true, ct);
         return StageOutcome.Ok(note ?? "You are on stage: open the watch page and your camera goes live.");
+    }
+
+    /// <summary>
+    /// Whether the viewer is connected to the event's room now (LiveKit's ListParticipants): an invite for someone who
+    /// left would grant nothing until they return, so it is refused instead.
+    /// </summary>
+    private async Task<bool> InRoomAsync(Event ev, Guid userId, CancellationToken ct)
+    {
+        if (!liveKit.Value.IsConfigured) return false;
+        var identity = userId.ToString();
+        var people = await rooms.ListParticipantsAsync(StreamRooms.RoomName(ev), ct);
+        return people.Any(p => p.Identity == identity);
+    }
+
+    /// <summary>
+    /// Grants or revokes publish for a guest already in the room. The stage row is the truth: a guest who is not
+    /// connected gets the grant with the next token, so a LiveKit error here is a note for the host, not a failure.
+    /// </summary>
+    private async Task<string?> SetPublishAsync(Event ev, Guid userId, bool publish, CancellationToken ct)
+    {
+        if (!liveKit.Value.IsConfigured) return null;
+        var role = publish ? StreamRole.Guest : StreamRole.Viewer;
+        try
+        {
+            await rooms.UpdateParticipantAsync(StreamRooms.RoomName(ev), userId.ToString(), ParticipantMetadata.For(role),
+                new LiveKitPermission(CanSubscribe: true, CanPublish: publish, CanPublishData: true), ct);
+            return null;
+        }
+        catch (LiveKitException e)
+        {
+            log.LogWarning(e, "Stage {Action} for {User} in {Event}: LiveKit answered {Code}", publish ? "grant" : "revoke", userId, ev.Id, e.Code);
+            return e.Code == "not_found"
+                ? (publish ? "Saved: the guest is not connected right now and gets publish when they rejoin." : "Saved: the guest has already left the room.")
+                : $"Saved, but LiveKit could not update the guest's permission now ({e.Message}); it applies when they reconnect.";
+        }
     }
 
     private static string Trim(string name) => name.Length <= 100 ? name : name[..100];

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using Showgeo.Web.Features.Account;
 using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
@@ -19,7 +20,7 @@ public enum WatchStage { Countdown, Player, Premiere, Replay, Ended, NotConfigur
 /// and stage-invite forms work without JavaScript.
 /// </summary>
 public sealed class WatchModel(EventAccess eventAccess, StreamAccess streams, IOptions<LiveKitOptions> liveKit, ChatService chat,
-    ChatQueries chatQueries, Premieres premieres, StageService stage, StageInvites invites, EventStreams eventStreams, TimeProvider clock) : PageModel
+    ChatQueries chatQueries, Premieres premieres, StageService stage, StageInvites invites, Data.ShowgeoDb db, TimeProvider clock) : PageModel
 {
     public EventAccessDecision Access { get; private set; } = null!;
     public Event Event => Access.Event;
@@ -112,7 +113,7 @@ public sealed class WatchModel(EventAccess eventAccess, StreamAccess streams, IO
         if (Stage == WatchStage.Player && !liveKit.Value.IsConfigured) Stage = WatchStage.NotConfigured;
         if (Stage == WatchStage.Ended)
         {
-            Replay = await eventStreams.ReplayFor(Event.Id, ct);
+            Replay = await db.ReplayFor(Event.Id, ct);
             if (Replay is not null) Stage = WatchStage.Replay;
         }
         if (Stage is WatchStage.Player) SecurityHeaders.AllowStreaming(HttpContext, liveKit.Value.Url);
@@ -142,7 +143,7 @@ public sealed class WatchModel(EventAccess eventAccess, StreamAccess streams, IO
         if (Access.Page == EventPageAccess.FollowHint)
             return (Event.Visibility == EventVisibility.Members ? $"Join a membership of {Event.Entity!.Name}" : $"Follow {Event.Entity!.Name}",
                 $"/e/{Event.Entity!.Slug}");
-        if (!Event.IsFree && Access.CanBuy) return ("Buy a ticket", Url.Page("/Events/Details", new { slug = Event.Slug }, fragment: "tickets")!);
+        if (!Event.IsFree && Access.CanBuy) return ("Buy a ticket", Url.Page("/Events/Details", null, new { slug = Event.Slug }, null, null, "tickets")!);
         return null;
     }
 }
