@@ -112,6 +112,14 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             ["/Posts/Feed"] = [new(Who.Fan)],
             ["/Posts/Manage/Index"] = [new(Who.Manager, new { slug })],
             ["/Posts/Manage/Edit"] = [new(Who.Manager, new { slug }), new(Who.Manager, new { slug, postId = d.PostId })],
+            ["/Streaming/Watch"] =
+            [
+                new(Who.Visitor, new { slug = d.ByPhase[EventPhase.Live].Slug }, Note: "live, LiveKit not configured"),
+                new(Who.Fan, new { slug = d.ByPhase[EventPhase.Pre].Slug }, Note: "countdown"),
+                new(Who.Visitor, new { slug = d.ByPhase[EventPhase.Post].Slug }, Note: "ended"),
+            ],
+            ["/Streaming/Studio"] = [new(Who.Manager, new { slug = d.ByPhase[EventPhase.Live].Slug })],
+            ["/Streaming/PremiereVideo"] = [new(Who.Manager, new { slug, eventId })],
         };
     }
 
@@ -139,14 +147,20 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             await Browser.RunAsync(app.BaseAddress, async page =>
             {
                 var seen = await ListenAsync(page);
+                // Only the watch and studio pages may load the LiveKit SDK.
+                var liveKitScripts = new ConcurrentQueue<string>();
+                page.Request += (_, r) => { if (r.Url.Contains("livekit", StringComparison.OrdinalIgnoreCase)) liveKitScripts.Enqueue(r.Url); };
                 if (users[group.Key] is { } user) await page.SignInAsync(user);
                 foreach (var (pagePath, visit) in group)
                 {
                     var url = links.GetPathByPage(pagePath, handler: null, values: visit.Values)
                               ?? throw new InvalidOperationException($"No URL for {pagePath} with {visit.Values}: check its route values in the catalog.");
                     seen.Clear();
+                    liveKitScripts.Clear();
                     var response = await page.GotoAsync(url);
                     await SettleAsync(page);
+                    if (pagePath is not ("/Streaming/Watch" or "/Streaming/Studio") && !liveKitScripts.IsEmpty)
+                        problems.Add($"{pagePath} loaded {string.Join(", ", liveKitScripts)}: only the watch and studio pages may load livekit-client");
                     walked++;
                     var where = $"{pagePath} as {group.Key} ({url}{(visit.Note is null ? "" : ", " + visit.Note)})";
                     if (response?.Status != visit.Status) problems.Add($"{where}: answered {response?.Status}, expected {visit.Status}");

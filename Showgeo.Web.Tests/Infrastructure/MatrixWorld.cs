@@ -49,7 +49,8 @@ public sealed record World(
     string ProductSlug = "", Guid VariantId = default, Guid StoreOrderId = default, Guid StoreLineId = default,
     Guid OtherStoreOrderId = default, Guid OtherStoreLineId = default,
     Guid TierId = default, Guid OtherTierId = default, Guid MembershipId = default, Guid OtherMembershipId = default,
-    Guid PostId = default, Guid OtherPostId = default, Guid OtherCommentId = default, IReadOnlyDictionary<Actor, Guid>? CommentsBy = null)
+    Guid PostId = default, Guid OtherPostId = default, Guid OtherCommentId = default, IReadOnlyDictionary<Actor, Guid>? CommentsBy = null,
+    string OtherEventSlug = "")
 {
     /// <summary>The comment <paramref name="actor"/> wrote on entity A's post (none for the anonymous visitor).</summary>
     public Guid CommentBy(Actor actor) => CommentsBy?.GetValueOrDefault(actor) ?? Guid.Empty;
@@ -250,7 +251,7 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
             otherPaid.Tickets[0].Code, otherPending.Id, otherAsset.Id,
             product.Slug, product.Variants[0].Id, storeOrder.Id, storeOrder.Lines[0].Id, otherStoreOrder.Id, otherStoreOrder.Lines[0].Id,
             tier.Id, otherTier.Id, membership.Id, otherMembership.Id,
-            post.Id, otherPost.Id, otherComment, commentsBy);
+            post.Id, otherPost.Id, otherComment, commentsBy, OtherEventSlug: otherEvent.Slug);
     }
 
     /// <summary>An open membership tier of 5.00 EUR a month.</summary>

@@ -290,6 +290,60 @@ public static class PageHandlerCatalog
             Prepare = (app, w, actor) => actor == Actor.Anonymous ? Task.CompletedTask : app.RsvpAsync(w.FreeEventSlug, app.IdOf(actor)),
         },
 
+        // Streaming pages (the matrix runs without LiveKit settings: the stage and OBS forms refuse with a sentence)
+        Get("Streaming/Watch:OnGet", w => $"/events/{w.EventSlug}/watch", Everyone(Outcome.Allowed)) with { Public = true },
+        Post("Streaming/Watch:OnPostRaiseHand", w => $"/events/{w.EventSlug}/watch?handler=RaiseHand",
+            a => a == Actor.Anonymous ? Outcome.SignIn : Outcome.Refused),
+        Post("Streaming/Watch:OnPostLowerHand", w => $"/events/{w.EventSlug}/watch?handler=LowerHand", SignedIn) with { Writes = false },
+        Post("Streaming/Watch:OnPostJoin", w => $"/events/{w.EventSlug}/watch?handler=Join",
+            a => a == Actor.Anonymous ? Outcome.SignIn : Outcome.Refused, _ => F(("invite", "not-a-signed-invite"))),
+        Get("Streaming/Studio:OnGet", w => $"/events/{w.EventSlug}/studio", Members(Team)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.OtherEventSlug}/studio"),
+        },
+        Post("Streaming/Studio:OnPostPhase", w => $"/events/{w.EventSlug}/studio?handler=Phase", Members(Team),
+            _ => F(("from", "Pre"), ("to", "Live"))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.OtherEventSlug}/studio?handler=Phase", _ => F(("from", "Pre"), ("to", "Live"))),
+        },
+        Post("Streaming/Studio:OnPostInvite", w => $"/events/{w.EventSlug}/studio?handler=Invite", MembersOrRefused(),
+            w => F(("userId", w.TargetUserId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.OtherEventSlug}/studio?handler=Invite", w => F(("userId", w.TargetUserId))),
+        },
+        Post("Streaming/Studio:OnPostRemove", w => $"/events/{w.EventSlug}/studio?handler=Remove", MembersOrRefused(),
+            w => F(("userId", w.TargetUserId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.OtherEventSlug}/studio?handler=Remove", w => F(("userId", w.TargetUserId))),
+        },
+        Post("Streaming/Studio:OnPostInviteLink", w => $"/events/{w.EventSlug}/studio?handler=InviteLink", Members(Team),
+            w => F(("handle", w.TargetHandle))) with
+        {
+            Writes = false,
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.OtherEventSlug}/studio?handler=InviteLink", w => F(("handle", w.TargetHandle))),
+        },
+        Post("Streaming/Studio:OnPostIngress", w => $"/events/{w.EventSlug}/studio?handler=Ingress", MembersOrRefused(),
+            _ => F(("regenerate", "false"))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/events/{w.OtherEventSlug}/studio?handler=Ingress", _ => F(("regenerate", "false"))),
+        },
+        Get("Streaming/PremiereVideo:OnGet", w => $"/manage/{w.Slug}/events/{w.EventId}/premiere", Members(Team)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/premiere"),
+        },
+        // The world's events are not prerecorded and its media file is an image: the team is told so, nothing is written.
+        Post("Streaming/PremiereVideo:OnPost", w => $"/manage/{w.Slug}/events/{w.EventId}/premiere", MembersOrRefused(),
+            w => F(("assetId", w.AssetId))) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/premiere", w => F(("assetId", w.OtherAssetId))),
+        },
+        Post("Streaming/PremiereVideo:OnPostUpload", w => $"/manage/{w.Slug}/events/{w.EventId}/premiere?handler=Upload", MembersOrRefused(),
+            _ => new FormBody(new Dictionary<string, string>(), [FormFile.Image("video")])) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/premiere?handler=Upload",
+                _ => new FormBody(new Dictionary<string, string>(), [FormFile.Image("video")])),
+        },
+
         // Events: the back office
         Get("Events/Manage/Index:OnGet", w => $"/manage/{w.Slug}/events", Members(Team)),
         Get("Events/Manage/New:OnGet", w => $"/manage/{w.Slug}/events/new", Members(Team)),

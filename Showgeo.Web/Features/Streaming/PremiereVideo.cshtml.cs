@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -12,6 +13,7 @@ namespace Showgeo.Web.Features.Streaming;
 /// The premiere video of a prerecorded event: one of the entity's uploaded videos, or a new upload. The watch page
 /// plays it from the event's scheduled start.
 /// </summary>
+[Authorize]
 [EnableRateLimiting(RateLimits.Upload)]
 public sealed class PremiereVideoModel(ManagedEventGate gate, Premieres premieres, AssetService assets) : PageModel
 {

@@ -84,7 +84,11 @@ public sealed class StudioModel(ShowgeoDb db, ManagedEntityGate gate, EventLifec
     public async Task<IActionResult> OnPostIngressAsync(string slug, bool regenerate, CancellationToken ct)
     {
         if (await LoadAsync(slug, ct) is { } denied) return denied;
-        if (IngressUnavailable is { } why) IngressMessage = why;
+        if (IngressUnavailable is { } why)
+        {
+            IngressMessage = why;
+            return this.PageOrPartial("_StudioIngress");
+        }
         else
         {
             var me = EntityAccess.UserId(User)!.Value.ToString();
@@ -105,7 +109,8 @@ public sealed class StudioModel(ShowgeoDb db, ManagedEntityGate gate, EventLifec
 
     private async Task<IActionResult> StageResultAsync(StageOutcome outcome, CancellationToken ct)
     {
-        if (!Request.WantsFragment() && InviteLink is null)
+        // A refusal (and a new invite link) is shown on the page itself; a done action redirects without htmx.
+        if (!Request.WantsFragment() && InviteLink is null && outcome.Done)
             return this.RedirectAfterPost(Here, outcome.Message);
         StageMessage = outcome.Message;
         Seats = await stage.SeatsAsync(Event.Id, ct);
