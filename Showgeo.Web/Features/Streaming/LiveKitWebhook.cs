@@ -30,7 +30,7 @@ public static class LiveKitWebhookEndpoint
         StreamRecordings recordings, ShowgeoDb db, TimeProvider clock, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("Showgeo.Streaming.LiveKitWebhook");
-        if (!options.Value.IsConfigured) return Results.NotFound();
+        if (!options.Value.IsConfigured) return Results.Json(new { error = StreamingMessages.NotConfigured }, statusCode: 404);
         var ct = http.RequestAborted;
 
         byte[] body;

@@ -92,6 +92,7 @@ public sealed class StreamViewerChart
     public StreamViewerChart(StreamViewerStats stats, string timeZone)
     {
         Stats = stats;
+        TimeZone = timeZone;
         var pts = stats.PerMinute;
         Max = Math.Max(1, pts.Count == 0 ? 1 : pts.Max(p => p.Viewers));
         var plotW = Width - PadLeft - PadRight;
@@ -110,6 +111,7 @@ public sealed class StreamViewerChart
     }
 
     public StreamViewerStats Stats { get; }
+    public string TimeZone { get; }
     public int Max { get; }
     public string Points { get; }
     public string Area { get; }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Showgeo.Web.Features.Events;
@@ -30,6 +31,8 @@ public static class StreamingSetup
         builder.Services.AddScoped<StreamParticipants>();
         builder.Services.AddScoped<StreamAnalytics>();
         builder.Services.AddDomainEventHandler<EventPhaseChanged, StreamRoomLifecycle>();
+        // Signed in to reach it; the handler then checks RunEvents on the event's entity (ManagedEventGate).
+        builder.Services.Configure<RazorPagesOptions>(o => o.Conventions.AuthorizePage("/Streaming/ManageStream"));
         return builder;
     }
 
