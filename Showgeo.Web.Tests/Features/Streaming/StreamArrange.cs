@@ -12,7 +12,7 @@ public static class StreamArrange
     /// <summary>The 30-second WebM the demo premieres, as the app embeds it.</summary>
     public static byte[] PremiereVideo()
     {
-        using var s = typeof(StreamingDemoData).Assembly.GetManifestResourceStream("demo/premiere.webm")!;
+        using var s = typeof(StreamPagesDemoData).Assembly.GetManifestResourceStream("demo/premiere.webm")!;
         using var copy = new MemoryStream();
         s.CopyTo(copy);
         return copy.ToArray();

@@ -1,42 +1,43 @@
 using Showgeo.Web.Data;
-using Showgeo.Web.Features.Assets;
-using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Events;
 
 namespace Showgeo.Web.Features.Streaming;
 
 /// <summary>
-/// The demo's streams: Kofi Strings' online session is live now (its watch page shows the stream, or the plain
-/// "not configured" sentence without LiveKit settings), and Luna Waves premieres a short recorded set that started a
-/// few seconds after startup (the committed 30-second WebM fixture), so the watch page plays it at once.
+/// A past show with viewer numbers, so the manager's stream page (Edit event → Stream) draws its chart without a
+/// LiveKit server: a 90-minute room with the host and sixty viewers joining, dropping out and coming back.
 /// </summary>
 public static class StreamingDemoData
 {
-    public const string LiveSlug = "kofi-strings-online-session";
-    public const string PremiereSlug = "luna-waves-studio-premiere";
-
-    public static async Task SeedAsync(ShowgeoDb db, AssetService assets, Entity luna, Entity kofi, AppUser manager, DateTimeOffset now, CancellationToken ct)
+    public static async Task SeedAsync(ShowgeoDb db, Event past, CancellationToken ct)
     {
-        var live = Online(kofi, LiveSlug, "Kofi Strings: Online Session", now.AddMinutes(-15), "Africa/Accra", ["highlife", "jazz"], EventPhase.Live);
-        var premiere = Online(luna, PremiereSlug, "Luna Waves: Studio Premiere", now.AddSeconds(5), "Europe/Lisbon", ["dream-pop"], EventPhase.Live);
-        premiere.IsPrerecorded = true;
-        premiere.EndsAt = premiere.StartsAt.AddMinutes(30);
-        db.AddRange(live, premiere);
-        await db.SaveChangesAsync(ct);
-
-        await using var video = typeof(StreamingDemoData).Assembly.GetManifestResourceStream("demo/premiere.webm")
-            ?? throw new InvalidOperationException("The demo premiere video is not embedded in this build.");
-        var upload = await assets.UploadAsync(new AssetUpload(video, video.Length, "studio-premiere.webm", "video/webm", manager.Id, luna.Id),
-            [AssetKind.Video], ct: ct);
-        if (!upload.Succeeded) throw new InvalidOperationException($"Demo premiere video: {upload.Error}");
-        db.Add(new EventPremiere { EventId = premiere.Id, AssetId = upload.Asset!.Id, ChosenAt = now });
-        await db.SaveChangesAsync(ct);
-
-        Event Online(Entity entity, string slug, string title, DateTimeOffset startsAt, string tz, string[] genres, EventPhase phase) => new()
+        var start = past.StartsAt;
+        var end = start.AddMinutes(90);
+        db.Add(new EventStream
         {
-            Id = Guid.NewGuid(), EntityId = entity.Id, Slug = slug, Title = title, Description = $"{title}, streamed on Showgeo.",
-            StartsAt = startsAt, EndsAt = startsAt.AddHours(1), TimeZone = tz, IsOnline = true, IsFree = true, Genres = genres,
-            Visibility = EventVisibility.Public, Phase = phase, CreatedAt = now,
-        };
+            EventId = past.Id, RoomName = StreamRooms.RoomName(past), RoomStartedAt = start.AddMinutes(-5), RoomFinishedAt = end,
+            UpdatedAt = end,
+        });
+        db.Add(Session(past.Id, "demo-host", "PA_demo_host", StreamParticipantRole.Host, start.AddMinutes(-5), end));
+        // Fixed seed: the same demo every time.
+        var random = new Random(20261202);
+        for (var i = 0; i < 60; i++)
+        {
+            // Most arrive in the first quarter hour; a few drift in later.
+            var joined = start.AddMinutes(random.Next(100) < 75 ? random.Next(0, 15) : random.Next(15, 70)).AddSeconds(random.Next(60));
+            var left = joined.AddMinutes(random.Next(10, 95));
+            if (left > end) left = end;
+            db.Add(Session(past.Id, $"demo-viewer-{i}", $"PA_demo_{i}", StreamParticipantRole.Viewer, joined, left));
+            if (i % 7 == 0 && left < end.AddMinutes(-10))
+            {
+                var back = left.AddMinutes(random.Next(1, 5));
+                var gone = back.AddMinutes(random.Next(5, 20));
+                db.Add(Session(past.Id, $"demo-viewer-{i}", $"PA_demo_{i}_again", StreamParticipantRole.Viewer, back, gone < end ? gone : end));
+            }
+        }
+        await db.SaveChangesAsync(ct);
     }
+
+    private static StreamViewerSession Session(Guid eventId, string identity, string sid, StreamParticipantRole role, DateTimeOffset joined, DateTimeOffset left) =>
+        new() { Id = Guid.CreateVersion7(), EventId = eventId, Identity = identity, ParticipantSid = sid, Role = role, JoinedAt = joined, LeftAt = left };
 }
