@@ -7,8 +7,8 @@ namespace Showgeo.Web.Features.Streaming;
 
 /// <summary>
 /// The demo's streams: Kofi Strings' online session is live now (its watch page shows the stream, or the plain
-/// "not configured" sentence without LiveKit settings), and Luna Waves premieres a short recorded set that started a
-/// few seconds after startup (the committed 30-second WebM fixture), so the watch page plays it at once.
+/// "not configured" sentence without LiveKit settings), and Luna Waves premieres a short recorded set that starts at
+/// startup (the committed 30-second WebM fixture), so the watch page plays it at once.
 /// </summary>
 public static class StreamPagesDemoData
 {
@@ -18,7 +18,7 @@ public static class StreamPagesDemoData
     public static async Task SeedAsync(ShowgeoDb db, AssetService assets, Entity luna, Entity kofi, AppUser manager, DateTimeOffset now, CancellationToken ct)
     {
         var live = Online(kofi, LiveSlug, "Kofi Strings: Online Session", now.AddMinutes(-15), "Africa/Accra", ["highlife", "jazz"], EventPhase.Live);
-        var premiere = Online(luna, PremiereSlug, "Luna Waves: Studio Premiere", now.AddSeconds(5), "Europe/Lisbon", ["dream-pop"], EventPhase.Live);
+        var premiere = Online(luna, PremiereSlug, "Luna Waves: Studio Premiere", now, "Europe/Lisbon", ["dream-pop"], EventPhase.Live);
         premiere.IsPrerecorded = true;
         premiere.EndsAt = premiere.StartsAt.AddMinutes(30);
         db.AddRange(live, premiere);
