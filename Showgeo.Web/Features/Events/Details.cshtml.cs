@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
@@ -14,6 +15,7 @@ namespace Showgeo.Web.Features.Events;
 /// The public event page and its RSVP handlers. Who sees what and who may RSVP or buy is decided by
 /// <see cref="EventAccess"/>; this page only renders the decision (404 when the event is hidden from the viewer).
 /// </summary>
+[OutputCache(PolicyName = PageCache.EventPage)]
 public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rsvps, TicketQueries tickets, ChatService chat,
     ChatQueries chatQueries) : PageModel
 {
@@ -83,6 +85,8 @@ public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rs
     {
         if (await eventAccess.BySlugAsync(slug, User, ct) is not { Page: not EventPageAccess.Hidden } access) return false;
         Access = access;
+        PageCache.Tag(HttpContext, PageCacheTags.Event(Event.Id), PageCacheTags.Entity(Event.EntityId));
+        if (Event.TourId is { } shownTour) PageCache.Tag(HttpContext, PageCacheTags.Tour(shownTour));
         if (!Access.CanSeePage) return true;
 
         if (Event.TourId is { } tourId &&
