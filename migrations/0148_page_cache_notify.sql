@@ -70,3 +70,16 @@ END
 $$;
 CREATE TRIGGER ticket_types_page_cache AFTER INSERT OR UPDATE OR DELETE ON ticket_types
     FOR EACH ROW EXECUTE FUNCTION page_cache_notify_ticket_type();
+
+-- The entity page lists its open membership tiers and its posts.
+CREATE FUNCTION page_cache_notify_entity_child() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN PERFORM pg_notify('showgeo_page_cache', 'entity:' || OLD.entity_id); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM pg_notify('showgeo_page_cache', 'entity:' || NEW.entity_id); END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER membership_tiers_page_cache AFTER INSERT OR UPDATE OR DELETE ON membership_tiers
+    FOR EACH ROW EXECUTE FUNCTION page_cache_notify_entity_child();
+CREATE TRIGGER posts_page_cache AFTER INSERT OR UPDATE OR DELETE ON posts
+    FOR EACH ROW EXECUTE FUNCTION page_cache_notify_entity_child();
