@@ -17,6 +17,12 @@ internal static class Sale
     public static FormUrlEncodedContent Form(string token, params (string, string)[] fields) =>
         new([new("__RequestVerificationToken", token), .. fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))]);
 
+    /// <summary>A POST as htmx sends it from the event page's ticket form.</summary>
+    public static HttpRequestMessage HtmxPost(string url, HttpContent form) => new(HttpMethod.Post, url)
+    {
+        Content = form, Headers = { { "HX-Request", "true" }, { "HX-Target", "event-tickets" } },
+    };
+
     public static string Token(string html) =>
         Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } t ? t
         : Regex.Match(html, "data-token=\"([^\"]+)\"").Groups[1].Value;

@@ -113,7 +113,7 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
 
     private static string SqlArray(string[] words) => "ARRAY[" + string.Join(",", words.Select(w => $"'{w}'")) + "]";
 
-    private static async Task SeedAsync(string cs)
+    internal static async Task SeedAsync(string cs)
     {
         var adj = SqlArray(Adjectives);
         var noun = SqlArray(Nouns);

@@ -10,6 +10,7 @@ using Showgeo.Web.Features.Notifications;
 using Showgeo.Web.Features.Payments;
 using Showgeo.Web.Features.Posts;
 using Showgeo.Web.Features.Store;
+using Showgeo.Web.Features.Streaming;
 using Showgeo.Web.Features.Tickets;
 using Showgeo.Web.Infrastructure;
 using Showgeo.Web.Infrastructure.Live;
@@ -37,6 +38,7 @@ builder.AddShowgeoNotifications();
 builder.AddShowgeoStore();
 builder.AddShowgeoMemberships();
 builder.AddShowgeoPosts();
+builder.AddShowgeoStreaming();
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.UseShowgeoPipeline();
 app.MapShowgeoHealth();
 app.MapShowgeoAssets();
 app.MapShowgeoPayments();
+app.MapShowgeoStreaming();
 app.MapShowgeoLive();
 app.MapRazorPages();
 app.UseShowgeoScheduling();

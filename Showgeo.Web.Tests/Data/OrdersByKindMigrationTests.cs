@@ -59,7 +59,7 @@ public sealed class OrdersByKindMigrationTests : IAsyncLifetime
         var refunded = await db.Set<Refund>().AsNoTracking().SingleAsync(r => r.Id == refund);
         Assert.Equal([ticket2], refunded.UnitIds);
         // The ticket kind finds it again: one ticket still refundable at its price.
-        var kind = new Showgeo.Web.Features.Tickets.TicketOrderKind(db, null!, TimeProvider.System, null!);
+        var kind = new Showgeo.Web.Features.Tickets.TicketOrderKind(db, null!, null!, TimeProvider.System, null!);
         var units = await kind.RefundableUnitsAsync(order, CancellationToken.None);
         Assert.Equal([(ticket1, 2500L)], units.Select(u => (u.Id, u.PriceMinor)).ToArray());
     }

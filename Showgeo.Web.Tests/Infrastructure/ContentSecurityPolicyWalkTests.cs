@@ -86,6 +86,7 @@ public sealed class ContentSecurityPolicyWalkTests(AssetsApp app) : IClassFixtur
             ["/Events/Manage/Art"] = [new(Who.Manager, new { slug, eventId })],
             ["/Tickets/ManageTickets"] = [new(Who.Manager, new { slug, eventId })],
             ["/Tickets/CheckIn"] = [new(Who.Manager, new { slug, eventId })],
+            ["/Streaming/ManageStream"] = [new(Who.Manager, new { slug, eventId })],
             ["/Tours/Manage/Index"] = [new(Who.Manager, new { slug })],
             ["/Tours/Manage/Edit"] = [new(Who.Manager, new { slug, tourSlug = d.TourSlug })],
             ["/Admin/Index"] = [new(Who.Admin)],

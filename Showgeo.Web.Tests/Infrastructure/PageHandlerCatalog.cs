@@ -326,6 +326,28 @@ public static class PageHandlerCatalog
             Prepare = (app, w, _) => app.SetEventArtAsync(w.EventId, w.AssetId),
         },
 
+        // Streaming (the matrix app has no LiveKit: the page says so and the POSTs change nothing)
+        Get("Streaming/ManageStream:OnGet", w => $"/manage/{w.Slug}/events/{w.EventId}/stream", Members(Team)) with
+        {
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/stream"),
+        },
+        Post("Streaming/ManageStream:OnPostRemove", w => $"/manage/{w.Slug}/events/{w.EventId}/stream?handler=Remove", Members(Team),
+            _ => F(("identity", "fan-identity"))) with
+        {
+            Writes = false,
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/stream?handler=Remove", _ => F(("identity", "fan-identity"))),
+        },
+        Post("Streaming/ManageStream:OnPostStartRecording", w => $"/manage/{w.Slug}/events/{w.EventId}/stream?handler=StartRecording", Members(Team)) with
+        {
+            Writes = false,
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/stream?handler=StartRecording"),
+        },
+        Post("Streaming/ManageStream:OnPostStopRecording", w => $"/manage/{w.Slug}/events/{w.EventId}/stream?handler=StopRecording", Members(Team)) with
+        {
+            Writes = false,
+            Foreign = new(Actor.Owner, Outcome.NotFound, w => $"/manage/{w.Slug}/events/{w.OtherEventId}/stream?handler=StopRecording"),
+        },
+
         // Follow
         Get("Follow/Mine:OnGet", _ => "/me/follows", SignedIn),
         Get("Follow/Toggle:OnGet", w => $"/follow/{w.EntityId}", SignedIn),

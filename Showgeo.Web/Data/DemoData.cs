@@ -110,6 +110,7 @@ public sealed class DemoData(ShowgeoDb db, UserManager<AppUser> users, RoleManag
         db.Add(listening);
         await db.SaveChangesAsync(ct);
         await Features.Posts.PostsDemoData.SeedAsync(db, entities, fan, manager, tiers, now, ct);
+        await Features.Streaming.StreamingDemoData.SeedAsync(db, events[6], ct);
         log.LogInformation("Demo data loaded: {Entities} entities, {Events} events, fan {Fan} / manager {Manager} / admin {Admin}",
             entities.Length, events.Count, fan.Email, manager.Email, admin.Email);
 

@@ -23,7 +23,7 @@ public sealed class DeferredSecurityStampValidatorTests
     public async Task The_real_validator_is_resolved_only_once_the_interval_has_passed(int secondsSinceIssued, bool resolved)
     {
         var services = new Recording();
-        var validator = new DeferredSecurityStampValidator(Options(), services);
+        var validator = new DeferredSecurityStampValidator(Options(), Microsoft.Extensions.Options.Options.Create(new IdentityOptions()), services);
         var context = Context(Now.AddSeconds(-secondsSinceIssued));
         if (resolved) await Assert.ThrowsAsync<ResolvedException>(() => validator.ValidateAsync(context));
         else await validator.ValidateAsync(context);
@@ -34,7 +34,7 @@ public sealed class DeferredSecurityStampValidatorTests
     public async Task A_cookie_without_an_issue_time_is_always_checked()
     {
         var services = new Recording();
-        await Assert.ThrowsAsync<ResolvedException>(() => new DeferredSecurityStampValidator(Options(), services).ValidateAsync(Context(null)));
+        await Assert.ThrowsAsync<ResolvedException>(() => new DeferredSecurityStampValidator(Options(), Microsoft.Extensions.Options.Options.Create(new IdentityOptions()), services).ValidateAsync(Context(null)));
         Assert.True(services.Asked);
     }
 

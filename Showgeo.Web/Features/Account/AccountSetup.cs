@@ -35,6 +35,8 @@ public sealed class GoogleSignInOptions
 public static class ShowgeoClaims
 {
     public const string DisplayName = "showgeo:display_name";
+    /// <summary>The account's Identity concurrency stamp when the cookie was made; see <see cref="DeferredSecurityStampValidator"/>.</summary>
+    public const string UserVersion = "showgeo:user_version";
     public const string GoogleEmailVerified = "urn:google:email_verified";
     public const string GooglePicture = "urn:google:picture";
 }
@@ -151,6 +153,7 @@ internal sealed class ShowgeoClaimsFactory(
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(ShowgeoClaims.DisplayName, user.DisplayName));
+        if (user.ConcurrencyStamp is { } version) identity.AddClaim(new Claim(ShowgeoClaims.UserVersion, version));
         return identity;
     }
 }

@@ -44,6 +44,8 @@ public sealed class Event
     /// <summary>For <see cref="EventVisibility.Members"/>: the lowest tier whose members may see the event.</summary>
     public Guid? MembersTierId { get; set; }
     public EventPhase Phase { get; set; }
+    /// <summary>Only signed-in viewers may watch the stream (on a free event: those who RSVP'd "going").</summary>
+    public bool StreamRequiresSignIn { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
     public Entity? Entity { get; set; }

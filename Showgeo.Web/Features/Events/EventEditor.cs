@@ -32,6 +32,9 @@ public sealed class EventInput
     [Display(Name = "Free event (fans RSVP)")]
     public bool IsFree { get; set; }
 
+    [Display(Name = "Viewers must sign in to watch the stream")]
+    public bool StreamRequiresSignIn { get; set; }
+
     [StringLength(200), Display(Name = "Venue")]
     public string? VenueName { get; set; }
 
@@ -73,7 +76,7 @@ public sealed class EventInput
     public static EventInput From(Event e) => new()
     {
         Title = e.Title, Slug = e.Slug, Description = e.Description, IsPrerecorded = e.IsPrerecorded, IsOnline = e.IsOnline,
-        IsFree = e.IsFree, VenueName = e.VenueName, City = e.City, Country = e.Country, Latitude = e.Latitude,
+        IsFree = e.IsFree, StreamRequiresSignIn = e.StreamRequiresSignIn, VenueName = e.VenueName, City = e.City, Country = e.Country, Latitude = e.Latitude,
         Longitude = e.Longitude, TimeZone = e.TimeZone, StartsLocal = EventTimeZones.ToLocalInput(e.StartsAt, e.TimeZone),
         EndsLocal = EventTimeZones.ToLocalInput(e.EndsAt, e.TimeZone), Genres = string.Join(", ", e.Genres),
         TourId = e.TourId, Visibility = e.Visibility, MembersTierId = e.MembersTierId, AllowedCountries = string.Join(", ", e.AllowedCountries),
@@ -171,6 +174,7 @@ public sealed partial class EventEditor(ShowgeoDb db)
         target.IsPrerecorded = input.IsPrerecorded;
         target.IsOnline = input.IsOnline;
         target.IsFree = input.IsFree;
+        target.StreamRequiresSignIn = input.StreamRequiresSignIn;
         target.VenueName = venue;
         target.City = city;
         target.Country = country;

@@ -16,7 +16,7 @@ public sealed record ManagedTicket(Guid Id, Guid OrderId, string TypeName, Ticke
 
 /// <summary>Ticket types, orders and refunds for one event (ManageMoney: owners and managers).</summary>
 [Authorize]
-public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, TicketQueries queries, RefundService refunds, TimeProvider clock) : PageModel
+public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, TicketQueries queries, RefundService refunds, SoldOutShelf shelf, TimeProvider clock) : PageModel
 {
     public const int OrdersPerPage = 50;
     public const int SearchMaxLength = 100;
@@ -91,6 +91,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
             Capacity = Input.Capacity, MaxPerOrder = Input.MaxPerOrder, SaleStartsAt = starts, SaleEndsAt = ends, CreatedAt = now,
         });
         await db.SaveChangesAsync(ct);
+        shelf.Forget(eventId);
         Input = new();
         return await DoneAsync($"Added {name}.", ct);
     }
@@ -104,7 +105,11 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
         var error = inUse ? "This ticket type has orders; it cannot be deleted."
             : await db.Set<TicketType>().Where(t => t.Id == typeId && t.EventId == eventId).ExecuteDeleteAsync(ct) == 0
                 ? "That ticket type is not part of this event." : null;
-        if (error is null) return await DoneAsync("Ticket type deleted.", ct);
+        if (error is null)
+        {
+            shelf.Forget(eventId);
+            return await DoneAsync("Ticket type deleted.", ct);
+        }
         ModelState.AddModelError("", error);
         return await RenderAsync(ct);
     }
@@ -142,6 +147,7 @@ public sealed class ManageTicketsModel(ShowgeoDb db, ManagedEventGate gate, Tick
             ModelState.AddModelError("", result.Message);
             return await RenderAsync(ct);
         }
+        shelf.Forget(eventId);
         return await DoneAsync(result.Message, ct);
     }
 

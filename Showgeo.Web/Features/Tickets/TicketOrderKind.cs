@@ -17,7 +17,7 @@ public static class TicketOrders
 /// Seats move only by conditional updates on ticket_types inside Payments' transaction, so sold + held never exceeds
 /// capacity whoever races.
 /// </summary>
-public sealed class TicketOrderKind(ShowgeoDb db, TicketCodes codes, TimeProvider clock, LinkGenerator links) : IOrderKind
+public sealed class TicketOrderKind(ShowgeoDb db, TicketCodes codes, SoldOutShelf shelf, TimeProvider clock, LinkGenerator links) : IOrderKind
 {
     public const string Name = "tickets";
 
@@ -76,6 +76,8 @@ public sealed class TicketOrderKind(ShowgeoDb db, TicketCodes codes, TimeProvide
             FROM (SELECT item_id, sum(quantity)::int AS q FROM order_lines WHERE order_id = ANY({ids}) GROUP BY item_id) x
             WHERE t.id = x.item_id
             """, ct);
+        // Seats are back: this instance stops answering "sold out" from memory at once (others within a second).
+        shelf.ForgetAll();
     }
 
     public async Task<IReadOnlyList<RefundableUnit>> RefundableUnitsAsync(Guid orderId, CancellationToken ct) =>
@@ -90,6 +92,7 @@ public sealed class TicketOrderKind(ShowgeoDb db, TicketCodes codes, TimeProvide
             : await db.Set<Ticket>().Where(t => t.OrderId == order.Id && unitIds.Contains(t.Id) && t.Status != TicketStatus.Refunded).ToListAsync(ct);
         foreach (var group in tickets.Where(t => t.Status == TicketStatus.Valid).GroupBy(t => t.TicketTypeId).OrderBy(g => g.Key))
             await db.Database.ExecuteSqlAsync($"UPDATE ticket_types SET sold = sold - {group.Count()} WHERE id = {group.Key}", ct);
+        shelf.ForgetAll();
         foreach (var t in tickets)
         {
             t.Status = TicketStatus.Refunded;

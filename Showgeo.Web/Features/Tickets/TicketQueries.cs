@@ -41,10 +41,14 @@ public sealed class TicketQueries(ShowgeoDb db, TimeProvider clock)
     /// The ticket section for a viewer who sees the event in full, as <paramref name="access"/> decided: the form, or the
     /// refusal instead of it (a viewer who only has to sign in sees the prices and a sign-in link).
     /// </summary>
-    public async Task<TicketFormView> FormAsync(EventAccessDecision access, CancellationToken ct) => new()
+    public async Task<TicketFormView> FormAsync(EventAccessDecision access, CancellationToken ct) =>
+        Form(access, await TypesAsync(access.Event.Id, ct));
+
+    /// <summary>The ticket section over <paramref name="types"/> already read (all of the event's types, in <see cref="TypesAsync"/> order).</summary>
+    public TicketFormView Form(EventAccessDecision access, IEnumerable<TicketTypeRow> types) => new()
     {
         EventId = access.Event.Id, EventTitle = access.Event.Title, EventSlug = access.Event.Slug, Now = clock.GetUtcNow(),
-        Types = await TypesAsync(access.Event.Id, ct),
+        Types = types.ToList(),
         SignedIn = access.SignedIn,
         Refusal = access.BuyRefusal is { Kind: not EventRefusalKind.SignInRequired } refusal ? refusal.Message : null,
     };

@@ -18,6 +18,8 @@ public static class TicketingSetup
         builder.Services.AddSingleton<TicketCodes>();
         builder.Services.AddOrderKind<TicketOrderKind>();
         builder.Services.AddScoped<TicketInventory>();
+        builder.Services.AddSingleton<SoldOutShelf>();
+        builder.Services.AddSingleton<HoldAdmission>();
         builder.Services.AddScoped<TicketQueries>();
         builder.Services.AddScoped<CheckInDesk>();
         builder.Services.AddScoped<IEventMoneyCheck, TicketMoneyCheck>();
