@@ -22,6 +22,7 @@ builder.AddShowgeoTelemetry();
 builder.AddShowgeoData();
 builder.AddShowgeoIdentity();
 builder.AddShowgeoWeb();
+builder.AddShowgeoPageCache();
 builder.AddShowgeoRateLimits();
 builder.AddShowgeoOutbox();
 builder.AddShowgeoLive();

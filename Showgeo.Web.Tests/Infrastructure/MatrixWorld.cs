@@ -115,6 +115,12 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
 
     public Guid IdOf(Actor actor) => _ids![actor];
 
+    /// <summary>
+    /// A page carrying the actor's antiforgery token. Public pages reach anonymous visitors from the page cache without
+    /// one, so an anonymous actor takes its token from the sign-in form.
+    /// </summary>
+    private static string TokenPage(Actor actor) => actor == Actor.Anonymous ? "/account/login" : "/";
+
     /// <summary>The actor's class-wide client and a page carrying its antiforgery token.</summary>
     public async Task<(WebClient Client, IHtmlDocument TokenSource)> ClientAsync(Actor actor)
     {
@@ -127,7 +133,7 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
     {
         await EnsureActorsAsync();
         var client = actor == Actor.Anonymous ? CreateClient() : await this.SignedInAsync(_users![actor]);
-        return (client, (await client.GetAsync("/")).Document);
+        return (client, (await client.GetAsync(TokenPage(actor))).Document);
     }
 
     /// <summary>The world shared by every case that must leave the database as it was.</summary>
@@ -170,7 +176,7 @@ public class MatrixApp : ShowgeoApp, IAsyncLifetime
                     (ids[actor], users[actor]) = (user.Id, user);
                     client = await this.SignedInAsync(user);
                 }
-                clients[actor] = (client, (await client.GetAsync("/")).Document);
+                clients[actor] = (client, (await client.GetAsync(TokenPage(actor))).Document);
             }
             _strangerId = (await this.UserAsync("stranger@matrix.test", "Stranger")).Id;
             (_ids, _users, _clients) = (ids, users, clients);

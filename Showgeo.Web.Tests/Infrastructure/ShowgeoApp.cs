@@ -101,6 +101,9 @@ public class ShowgeoApp : IAsyncLifetime
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
             builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error));
+            // Pooled contexts keep their command logger, which re-checks for diagnostic listeners only once a second by
+            // default; SqlCommandCounter subscribes per request, so the check runs every time in tests.
+            builder.ConfigureServices(s => s.ConfigureDbContext<ShowgeoDb>(o => o.ConfigureLoggingCacheTime(TimeSpan.Zero)));
             app.ConfigureWebHost(builder);
         }
     }

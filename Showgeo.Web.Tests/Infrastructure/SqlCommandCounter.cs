@@ -15,6 +15,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private readonly IDisposable _allListeners;
     private readonly List<IDisposable> _subscriptions = [];
     private int _count;
+    private readonly List<string> _commands = [];
 
     public SqlCommandCounter(string connectionString)
     {
@@ -23,6 +24,12 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The SQL of every command counted, in order.</summary>
+    public IReadOnlyList<string> Commands
+    {
+        get { lock (_commands) return [.. _commands]; }
+    }
 
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
     {
@@ -34,7 +41,10 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     {
         if (e.Key == RelationalEventId.CommandExecuted.Name && e.Value is CommandExecutedEventData data
             && data.Command.Connection?.Database == _database)
+        {
             Interlocked.Increment(ref _count);
+            lock (_commands) _commands.Add(data.Command.CommandText);
+        }
     }
 
     public void OnCompleted() { }

@@ -67,6 +67,8 @@ public static class WebSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseShowgeoRateLimits();
+        // After authentication: the page cache serves and stores only anonymous requests (PageCache).
+        app.UseOutputCache();
         app.UseAntiforgery();
         return app;
     }

@@ -67,7 +67,10 @@ public sealed class ChatPostingTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
         var s = await app.SceneAsync();
         using var anonymous = app.CreateClient();
         var page = await anonymous.GetAsync(s.Event.EventUrl());
-        var response = await anonymous.PostAsync($"/events/{s.Event.Slug}/chat/Message", page.Document, new Dictionary<string, string> { ["text"] = "hi" });
+        // The event page offers an anonymous viewer no form and carries no token; a forged post takes one from the sign-in form.
+        Assert.Null(page.Document.QuerySelector("#chat-form form"));
+        var response = await anonymous.PostAsync($"/events/{s.Event.Slug}/chat/Message", (await anonymous.GetAsync("/account/login")).Document,
+            new Dictionary<string, string> { ["text"] = "hi" });
         Assert.True(response.IsRedirect());
         Assert.Contains("/account/login", response.Headers.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(await app.MessagesAsync(s.Event.Id));

@@ -101,7 +101,8 @@ public sealed class EventPhaseTests(ShowgeoApp app) : IClassFixture<ShowgeoApp>
             Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
 
         using var anonymous = app.CreateClient();
-        var anonHome = await anonymous.GetAsync("/");
+        // Public pages reach anonymous visitors from the page cache without a token; the sign-in form carries one.
+        var anonHome = await anonymous.GetAsync("/account/login");
         using (var r = await anonymous.PostAsync(EditUrl(entity, e) + "?handler=Phase", anonHome.Document, values))
         {
             Assert.True(r.IsRedirect());

@@ -43,6 +43,9 @@ public sealed partial class DiscoveryFilters
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
     private static partial Regex Word();
 
+    /// <summary>Every query key <see cref="Parse"/> reads: the page cache varies on these and shares no other.</summary>
+    public static readonly string[] QueryKeys = ["q", "city", "genre", "entity", "from", "to", "lat", "lng", "radius", "page", "near"];
+
     public static DiscoveryFilters Parse(IQueryCollection query)
     {
         var errors = new List<string>();

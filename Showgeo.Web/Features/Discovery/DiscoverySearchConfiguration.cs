@@ -24,7 +24,8 @@ internal sealed class EventSearchConfiguration : IEntityTypeConfiguration<Event>
         var search = b.Property<NpgsqlTsVector>(DiscoveryColumns.SearchVector);
         search.Metadata.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
         search.Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
-        b.HasIndex(DiscoveryColumns.SearchVector).HasMethod("gin");
+        // Only what discovery searches (migration 0149): listed (public) events on sale or live.
+        b.HasIndex(DiscoveryColumns.SearchVector).HasMethod("gin").HasFilter("visibility = 'Public' AND phase IN ('Pre', 'Live')");
         b.Property<string>(DiscoveryColumns.CityKey).HasMaxLength(100).HasComputedColumnSql("lower(city)", stored: true);
         b.HasIndex(DiscoveryColumns.CityKey, nameof(Event.StartsAt));
         b.HasIndex(x => x.Genres).HasMethod("gin");

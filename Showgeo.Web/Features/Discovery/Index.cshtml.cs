@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.EntityFrameworkCore;
 using NpgsqlTypes;
 using Showgeo.Web.Data;
@@ -14,6 +15,7 @@ namespace Showgeo.Web.Features.Discovery;
 /// /events: upcoming public events, filtered by anything in the query string so every result list is a shareable URL.
 /// htmx swaps just #results as the filters change; without JavaScript the form submits as a plain GET.
 /// </summary>
+[OutputCache(PolicyName = PageCache.DiscoveryPage)]
 public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider clock) : PageModel
 {
     private const double EarthRadiusKm = 6371.0088;
@@ -29,6 +31,7 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Filters = DiscoveryFilters.Parse(Request.Query);
+        PageCache.Tag(HttpContext, PageCacheTags.Listings);
         if (!Filters.IsValid)
         {
             // A full page says 400 honestly; htmx only swaps 2xx, so the enhanced form gets the message with 200.

@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Showgeo.Web.Data;
 using Showgeo.Web.Features.Events;
 using Showgeo.Web.Features.Follow;
 using Showgeo.Web.Features.Tours;
+using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Entities;
 
 /// <summary>The public face of an entity at /e/{slug}. Suspended entities do not exist for the public.</summary>
+[OutputCache(PolicyName = PageCache.EntityPage)]
 public sealed class EntityProfileModel(ShowgeoDb db, ViewerFollows follows, TimeProvider clock) : PageModel
 {
     private const int EventsShown = 20;
@@ -33,6 +36,8 @@ public sealed class EntityProfileModel(ShowgeoDb db, ViewerFollows follows, Time
             .SingleOrDefaultAsync(ct);
         if (entity is null) return NotFound();
         Entity = entity;
+        // Its events and tours notify under the entity's tag too (migration 0148).
+        PageCache.Tag(HttpContext, PageCacheTags.Entity(entity.Id));
 
         var now = clock.GetUtcNow();
         var shown = db.Set<Event>().AsNoTracking().Where(e => e.EntityId == entity.Id).Listed();

@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
-using Showgeo.Web.Data;
 using Showgeo.Web.Features.Chat;
 using Showgeo.Web.Features.Entities;
 using Showgeo.Web.Features.Tickets;
-using Showgeo.Web.Features.Tours;
 using Showgeo.Web.Infrastructure;
 
 namespace Showgeo.Web.Features.Events;
@@ -14,7 +12,8 @@ namespace Showgeo.Web.Features.Events;
 /// The public event page and its RSVP handlers. Who sees what and who may RSVP or buy is decided by
 /// <see cref="EventAccess"/>; this page only renders the decision (404 when the event is hidden from the viewer).
 /// </summary>
-public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rsvps, TicketQueries tickets, ChatService chat,
+[OutputCache(PolicyName = PageCache.EventPage)]
+public sealed class DetailsModel(EventAccess eventAccess, Rsvps rsvps, TicketQueries tickets, ChatService chat,
     ChatQueries chatQueries) : PageModel
 {
     public EventAccessDecision Access { get; private set; } = null!;
@@ -83,11 +82,11 @@ public sealed class DetailsModel(ShowgeoDb db, EventAccess eventAccess, Rsvps rs
     {
         if (await eventAccess.BySlugAsync(slug, User, ct) is not { Page: not EventPageAccess.Hidden } access) return false;
         Access = access;
+        PageCache.Tag(HttpContext, PageCacheTags.Event(Event.Id), PageCacheTags.Entity(Event.EntityId));
+        if (Event.TourId is { } shownTour) PageCache.Tag(HttpContext, PageCacheTags.Tour(shownTour));
         if (!Access.CanSeePage) return true;
 
-        if (Event.TourId is { } tourId &&
-            await db.Set<Tour>().AsNoTracking().Where(t => t.Id == tourId).Select(t => new { t.Name, t.Slug }).SingleOrDefaultAsync(ct) is { } tour)
-            (TourName, TourSlug) = (tour.Name, tour.Slug);
+        if (Access.Tour is { } tour) (TourName, TourSlug) = (tour.Name, tour.Slug);
         if (Event.IsFree)
         {
             Counts = await rsvps.CountsAsync(Event.Id, ct);

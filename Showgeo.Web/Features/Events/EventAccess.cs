@@ -45,7 +45,11 @@ public sealed record EventAccessDecision(
     public bool CanBuy => BuyRefusal is null;
     /// <summary>Why a <see cref="EventPageAccess.FollowHint"/> viewer sees only the title.</summary>
     public string HintMessage => EventAccess.HintFor(Event);
+    /// <summary>The tour the event is part of, when loaded by <see cref="EventAccess"/>.</summary>
+    public EventTourLink? Tour { get; init; }
 }
+
+public sealed record EventTourLink(string Name, string Slug);
 
 /// <summary>
 /// The one access rule for an event, used by the event page, RSVPs, the ticket section, checkout and the hold. Every
@@ -58,7 +62,7 @@ public sealed record EventAccessDecision(
 /// <item>Buy: an event the viewer sees in full, Pre or Live, entity not suspended, geo rule passes, signed in.</item>
 /// </list>
 /// </summary>
-public sealed class EventAccess(ShowgeoDb db, EntityAccess entities, ViewerCountry viewerCountry, TimeProvider clock)
+public sealed class EventAccess(ShowgeoDb db, ViewerCountry viewerCountry, TimeProvider clock)
 {
     public const string FollowersOnlyMessage = "This event is for followers only.";
     public const string MembersOnlyMessage = "This event is for members only.";
@@ -78,16 +82,39 @@ public sealed class EventAccess(ShowgeoDb db, EntityAccess entities, ViewerCount
 
     private async Task<EventAccessDecision?> DecideAsync(IQueryable<Event> query, ClaimsPrincipal viewer, CancellationToken ct)
     {
-        var ev = await query.AsNoTracking().Include(e => e.Entity).SingleOrDefaultAsync(ct);
-        if (ev is null) return null;
         var userId = EntityAccess.UserId(viewer);
-        var isTeam = await entities.RoleAsync(ev.EntityId, viewer, ct) is not null;
-        var isFollower = !isTeam && userId is { } uid && ev.Visibility == EventVisibility.Followers
-            && await db.Set<Follow.Follow>().AnyAsync(f => f.UserId == uid && f.EntityId == ev.EntityId, ct);
+        // One round trip for the event, its entity, its tour's link and what the viewer is to the entity: the columns
+        // the pages use (not the search document), the viewer's role as EntityAccess.RoleAsync reads it, and whether
+        // they follow. Membership is asked only for a members-only event.
+        var row = await query.AsNoTracking().Select(e => new
+        {
+            Event = new Event
+            {
+                Id = e.Id, EntityId = e.EntityId, TourId = e.TourId, ArtAssetId = e.ArtAssetId, Slug = e.Slug, Title = e.Title,
+                Description = e.Description, StartsAt = e.StartsAt, EndsAt = e.EndsAt, TimeZone = e.TimeZone,
+                VenueName = e.VenueName, City = e.City, Country = e.Country, Latitude = e.Latitude, Longitude = e.Longitude,
+                IsOnline = e.IsOnline, IsPrerecorded = e.IsPrerecorded, IsFree = e.IsFree, AllowedCountries = e.AllowedCountries,
+                Genres = e.Genres, Visibility = e.Visibility, MembersTierId = e.MembersTierId, Phase = e.Phase,
+                CreatedAt = e.CreatedAt, Entity = e.Entity,
+            },
+            // Scalar subqueries on the tour's key: projecting the tour row with FirstOrDefault makes EF number every row
+            // of tours (ROW_NUMBER() OVER (PARTITION BY id)) and join the result.
+            TourName = db.Set<Tours.Tour>().Where(t => t.Id == e.TourId).Select(t => t.Name).FirstOrDefault(),
+            TourSlug = db.Set<Tours.Tour>().Where(t => t.Id == e.TourId).Select(t => t.Slug).FirstOrDefault(),
+            Role = userId == null ? null : db.Set<EntityMember>()
+                .Where(m => m.EntityId == e.EntityId && m.UserId == userId).Select(m => (EntityRole?)m.Role).FirstOrDefault(),
+            Follows = userId != null && e.Visibility == EventVisibility.Followers
+                && db.Set<Follow.Follow>().Any(f => f.UserId == userId && f.EntityId == e.EntityId),
+        }).SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        var ev = row.Event;
+        var isTeam = row.Role is not null;
+        var isFollower = !isTeam && row.Follows;
         var isMember = !isTeam && userId is { } member && ev.Visibility == EventVisibility.Members && ev.MembersTierId is { } tierId
             && await MembershipAccess.HasTierOrAboveAsync(db, member, tierId, clock.GetUtcNow(), ct);
         return Decide(ev, new Viewer(userId, isTeam, viewer.IsInRole(Roles.Admin), isFollower,
-            viewerCountry.AllowsCurrentViewer(ev), isMember));
+            viewerCountry.AllowsCurrentViewer(ev), isMember))
+            with { Tour = row.TourName is not null && row.TourSlug is not null ? new EventTourLink(row.TourName, row.TourSlug) : null };
     }
 
     /// <summary>What is known about the viewer in relation to one event.</summary>
