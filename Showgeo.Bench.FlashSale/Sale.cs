@@ -61,14 +61,7 @@ internal static class Sale
             user.PasswordHash = hash ??= users.PasswordHasher.HashPassword(user, "bench-password");
             var created = await users.CreateAsync(user);
             if (!created.Succeeded) throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
-            var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-            http.Request.Scheme = baseAddress.Scheme;
-            http.Request.Host = new HostString(baseAddress.Authority);
-            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
-            signIn.Context = http;
-            await signIn.SignInAsync(user, isPersistent: false);
-            var jar = new CookieContainer();
-            foreach (var header in http.Response.Headers.SetCookie) jar.SetCookies(baseAddress, header!);
+            var jar = await Showgeo.Bench.BenchCookies.SignInAsync(scope.ServiceProvider, user, baseAddress);
             jars[i] = jar;
         });
         return jars;

@@ -281,14 +281,7 @@ public sealed class PagesBench(PagesBench.Options options)
                 SELECT id, {user.Id}, 'Going', now() FROM events WHERE tour_id IS NOT NULL AND phase = 'Pre' ORDER BY slug LIMIT 20 ON CONFLICT DO NOTHING;
                 """);
         }
-        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        http.Request.Scheme = baseAddress.Scheme;
-        http.Request.Host = new HostString(baseAddress.Authority);
-        var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<AppUser>>();
-        signIn.Context = http;
-        await signIn.SignInAsync(user, isPersistent: false);
-        var jar = new CookieContainer();
-        foreach (var header in http.Response.Headers.SetCookie) jar.SetCookies(baseAddress, header!);
+        var jar = await BenchCookies.SignInAsync(scope.ServiceProvider, user, baseAddress);
         return string.Join("; ", jar.GetCookies(baseAddress).Select(c => $"{c.Name}={c.Value}"));
     }
 

@@ -17,7 +17,7 @@ public sealed class LiveKitTwirpClientTests : IAsyncLifetime
         _options = Options.Create(new LiveKitOptions
         {
             Url = _lk.WsUrl, ApiKey = FakeLiveKit.ApiKey, ApiSecret = FakeLiveKit.ApiSecret, TimeoutSeconds = 1, IngressEnabled = true,
-            Egress = new() { Enabled = true, S3Bucket = "recs", S3Region = "eu-west-1", S3AccessKey = "AK", S3Secret = "SK" },
+            Egress = { Enabled = true, S3Bucket = "recs", S3Region = "eu-west-1", S3AccessKey = "AK", S3Secret = "SK" },
         });
         _tokens = new LiveKitTokens(_options, TimeProvider.System);
     }

@@ -38,11 +38,14 @@ public class StreamApp : ShowgeoApp
         return await Raw.SendAsync(request);
     }
 
-    /// <summary>Asks the token endpoint for <paramref name="slug"/> as <paramref name="client"/>'s user, with the antiforgery token of the home page.</summary>
+    /// <summary>
+    /// Asks the token endpoint for <paramref name="slug"/> as <paramref name="client"/>'s user, with the antiforgery
+    /// token of the sign-in page (cached anonymous pages carry none; the watch page's own token is tested by the pages).
+    /// </summary>
     public static async Task<HttpResponseMessage> TokenAsync(WebClient client, string slug)
     {
-        var home = await client.GetAsync("/");
-        return await client.PostAsync($"/events/{slug}/stream/token", home.Document);
+        var withToken = await client.GetAsync("/account/login");
+        return await client.PostAsync($"/events/{slug}/stream/token", withToken.Document);
     }
 
     public override async Task DisposeAsync()

@@ -95,7 +95,7 @@ public sealed class EventAccess(ShowgeoDb db, ViewerCountry viewerCountry, TimeP
                 VenueName = e.VenueName, City = e.City, Country = e.Country, Latitude = e.Latitude, Longitude = e.Longitude,
                 IsOnline = e.IsOnline, IsPrerecorded = e.IsPrerecorded, IsFree = e.IsFree, AllowedCountries = e.AllowedCountries,
                 Genres = e.Genres, Visibility = e.Visibility, MembersTierId = e.MembersTierId, Phase = e.Phase,
-                CreatedAt = e.CreatedAt, Entity = e.Entity,
+                StreamRequiresSignIn = e.StreamRequiresSignIn, CreatedAt = e.CreatedAt, Entity = e.Entity,
             },
             // Scalar subqueries on the tour's key: projecting the tour row with FirstOrDefault makes EF number every row
             // of tours (ROW_NUMBER() OVER (PARTITION BY id)) and join the result.

@@ -20,7 +20,7 @@ public sealed class LiveKitOptions
     /// <summary>The LiveKit project has the Ingress service (OBS over RTMP or WHIP).</summary>
     public bool IngressEnabled { get; set; }
     /// <summary>Where recordings go; recording is offered only when <see cref="LiveKitEgressOptions.IsConfigured"/>.</summary>
-    public LiveKitEgressOptions Egress { get; set; } = new();
+    public LiveKitEgressOptions Egress { get; } = new();
     /// <summary>Bounds each server call to LiveKit.</summary>
     public int TimeoutSeconds { get; set; } = 10;
     /// <summary>Viewer tokens are short-lived: the page asks for a new one when it reconnects.</summary>
@@ -75,6 +75,8 @@ public sealed class LiveKitOptions
 /// </summary>
 public sealed class LiveKitEgressOptions
 {
+    public const string Section = "LiveKit:Egress";
+
     public bool Enabled { get; set; }
     /// <summary>LiveKit's template; <c>{room_name}</c>, <c>{room_id}</c>, <c>{time}</c> and <c>{utc}</c> are filled in by Egress.</summary>
     public string FilepathTemplate { get; set; } = "recordings/{room_name}-{time}.mp4";
