@@ -1,6 +1,7 @@
 // Flash-sale benchmark: N buyers race for M seats of one ticket type through the real HTTP endpoints on loopback,
 // with local test payments. Reports oversold (must be 0), checkouts per second and hold-step latency percentiles.
 // Usage: dotnet run -c Release --project Showgeo.Bench.FlashSale -- [--buyers 2000] [--seats 500] [--pg "<server conn>"]
+//        [--cold] (no warm-up sale first) [--pay-after] (payments wait for every answer) [--statements] [--probes N]
 // Product drop: ... -- --mode drop [--fans 2000] [--units 300]: every fan adds one unit to the cart and checks out at the
 // drop instant (see ProductDrop.cs).
 // With --restart-pg it runs the sale on a PostgreSQL cluster of its own and restarts it mid-sale (see OutageRun.cs).
@@ -53,6 +54,33 @@ internal static class FlashSaleBench
             await Parallel.ForEachAsync(Enumerable.Range(0, buyers), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
                 tokens[i] = Sale.Token(await clients[i].GetStringAsync($"/checkout/{eventId}", ct)));
 
+            // A server that has been up for a while runs its checkout code compiled at full optimisation; a fresh
+            // process starts on unoptimised code and recompiles the busy methods over its first seconds
+            // (https://learn.microsoft.com/dotnet/core/runtime-config/compilation#tiered-compilation). So, unless --cold,
+            // smaller sales on other events run first, each followed by a pause for the recompilation to land.
+            if (!args.Contains("--cold"))
+            {
+                // Twice: the runtime starts counting a method's calls only once compilation has been quiet for a
+                // moment, so the first round compiles and the second gets the busy methods recompiled.
+                var warm = Stopwatch.StartNew();
+                var warmSeats = Math.Max(1, seats / 5);
+                var warmBuyers = Math.Min(buyers / 2, 400);
+                for (var round = 0; round < 2; round++)
+                {
+                    var (warmEvent, warmType) = await Sale.ArrangeEventAsync(factory.Services, warmSeats, $"bench-warm-up-{round}");
+                    await Parallel.ForEachAsync(Enumerable.Range(round * warmBuyers, warmBuyers), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+                    {
+                        using var hold = await clients[i].SendAsync(Sale.HtmxPost($"/checkout/{warmEvent}", Sale.Form(tokens[i], ($"Quantities[{warmType}]", "1"))), ct);
+                        if (!hold.Headers.TryGetValues("HX-Redirect", out var redirect)) return;
+                        var payUrl = redirect.Single();
+                        var payToken = Sale.Token(await clients[i].GetStringAsync(payUrl, ct));
+                        using var paid = await clients[i].PostAsync(payUrl + "?handler=Pay", Sale.Form(payToken), ct);
+                    });
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                }
+                Console.WriteLine($"Warm-up: two sales of {warmBuyers} buyers for {warmSeats} seats on other events, with pauses: {warm.Elapsed.TotalSeconds:F1} s");
+            }
+
             // Each buyer posts the ticket form the way the event page's htmx form does (HX-Request), so a refusal comes
             // back as the ticket section alone and a held seat as an HX-Redirect to the payment page. answerMs is the
             // time from the rush start (the gate opening) to that answer: what a fan waits to hear "held" or "sold out".
@@ -92,9 +120,10 @@ internal static class FlashSaleBench
             }).ToArray();
             queries.Reset();
             var cpu0 = Showgeo.Bench.CpuSample.Now();
-            var gc0 = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Bytes: GC.GetTotalAllocatedBytes());
+            var gc0 = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Bytes: GC.GetTotalAllocatedBytes(), Pause: GC.GetTotalPauseDuration());
             var rush = Stopwatch.StartNew();
             rushStart = Stopwatch.GetTimestamp();
+            Console.WriteLine("rush starts");
             gate.Release(buyers);
             await Task.WhenAll(tasks);
             rush.Stop();
@@ -103,7 +132,7 @@ internal static class FlashSaleBench
             var rushQueries = queries.Count;
             var top = queries.Top(25);
             var gc = (Gen0: GC.CollectionCount(0) - gc0.Gen0, Gen1: GC.CollectionCount(1) - gc0.Gen1, Gen2: GC.CollectionCount(2) - gc0.Gen2,
-                MB: (GC.GetTotalAllocatedBytes() - gc0.Bytes) / 1048576.0);
+                MB: (GC.GetTotalAllocatedBytes() - gc0.Bytes) / 1048576.0, Pause: GC.GetTotalPauseDuration() - gc0.Pause);
 
             await using var db = new ShowgeoDb(new DbContextOptionsBuilder<ShowgeoDb>().UseNpgsql(conn).Options);
             var tickets = await db.Set<Ticket>().CountAsync(t => t.EventId == eventId);
@@ -124,13 +153,13 @@ internal static class FlashSaleBench
             Console.WriteLine($"CPU until the last answer  app+buyers {toAnswers.App.TotalSeconds:F1} s, PostgreSQL {toAnswers.Postgres.TotalSeconds:F1} s{(payAfter ? " (payments held back until then)" : "")}");
             Console.WriteLine($"EF statements       {rushQueries} in the rush ({(double)rushQueries / (buyers + paidCount * 2):F1} per request)");
             foreach (var (statement, count) in top) Console.WriteLine($"  {count,6}  {statement}");
-            Console.WriteLine($"GC during the rush  gen0 {gc.Gen0}, gen1 {gc.Gen1}, gen2 {gc.Gen2}, allocated {gc.MB:F0} MB ({gc.MB * 1024 / (buyers + paidCount * 2):F0} KB per request)");
+            Console.WriteLine($"GC during the rush  gen0 {gc.Gen0}, gen1 {gc.Gen1}, gen2 {gc.Gen2}, allocated {gc.MB:F0} MB ({gc.MB * 1024 / (buyers + paidCount * 2):F0} KB per request), paused {gc.Pause.TotalMilliseconds:F0} ms");
             Console.WriteLine($"CPU during the rush  app+buyers {cpu.App.TotalSeconds:F1} s, PostgreSQL {cpu.Postgres.TotalSeconds:F1} s (of {Environment.ProcessorCount * rush.Elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores)");
 
             // The sold-out answer on its own, beside the cheapest request the app serves (/healthz, through the same
             // middleware with the same cookies): what one more fan costs once the seats are gone, and how much of it is
             // the pipeline rather than the checkout.
-            var probes = Math.Min(buyers, 2000);
+            var probes = IntArg("--probes", Math.Min(buyers, 2000));
             foreach (var (label, request) in new (string, Func<int, HttpRequestMessage>)[]
             {
                 ("GET /healthz        ", _ => new HttpRequestMessage(HttpMethod.Get, "/healthz")),
@@ -138,17 +167,23 @@ internal static class FlashSaleBench
             })
             {
                 var probeCpu0 = Showgeo.Bench.CpuSample.Now();
+                var probeBytes0 = GC.GetTotalAllocatedBytes();
+                var probeQueries0 = queries.Count;
                 var probeClock = Stopwatch.StartNew();
                 var ok = 0;
+                if (label.StartsWith("sold")) Console.WriteLine("probing the sold-out answer");
                 await Parallel.ForEachAsync(Enumerable.Range(0, probes), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
                 {
-                    using var answer = await clients[i].SendAsync(request(i), ct);
+                    using var answer = await clients[i % buyers].SendAsync(request(i % buyers), ct);
                     var body = await answer.Content.ReadAsStringAsync(ct);
                     if (answer.IsSuccessStatusCode && (label.StartsWith("GET") || body.Contains("data-outcome=\"sold-out\""))) Interlocked.Increment(ref ok);
                 });
                 var probeCpu = Showgeo.Bench.CpuSample.Now() - probeCpu0;
+                var probeKb = (GC.GetTotalAllocatedBytes() - probeBytes0) / 1024.0 / probes;
+                var probeStatements = (double)(queries.Count - probeQueries0) / probes;
                 Console.WriteLine($"{label}{ok}/{probes} ok at concurrency 32: {probes / probeClock.Elapsed.TotalSeconds:F0}/s, "
-                    + $"CPU per request app+client {probeCpu.App.TotalMicroseconds / probes:F0} us, PostgreSQL {probeCpu.Postgres.TotalMicroseconds / probes:F0} us");
+                    + $"CPU per request app+client {probeCpu.App.TotalMicroseconds / probes:F0} us, PostgreSQL {probeCpu.Postgres.TotalMicroseconds / probes:F0} us, "
+                    + $"{probeKb:F0} KB allocated, {probeStatements:F1} statements");
             }
             foreach (var c in clients) c.Dispose();
             return tickets > seats ? 1 : 0;

@@ -27,15 +27,15 @@ internal static class Sale
         Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } t ? t
         : Regex.Match(html, "data-token=\"([^\"]+)\"").Groups[1].Value;
 
-    public static async Task<(Guid EventId, Guid TypeId)> ArrangeEventAsync(IServiceProvider services, int seats)
+    public static async Task<(Guid EventId, Guid TypeId)> ArrangeEventAsync(IServiceProvider services, int seats, string slug = "bench-flash-sale")
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ShowgeoDb>();
         var now = DateTimeOffset.UtcNow;
-        var entity = new Entity { Id = Guid.CreateVersion7(), Slug = "bench-entity", Name = "Bench", Kind = EntityKind.Organisation, CreatedAt = now };
+        var entity = new Entity { Id = Guid.CreateVersion7(), Slug = slug + "-entity", Name = "Bench", Kind = EntityKind.Organisation, CreatedAt = now };
         var ev = new Event
         {
-            Id = Guid.CreateVersion7(), EntityId = entity.Id, Slug = "bench-flash-sale", Title = "Flash sale", StartsAt = now.AddDays(7),
+            Id = Guid.CreateVersion7(), EntityId = entity.Id, Slug = slug, Title = "Flash sale", StartsAt = now.AddDays(7),
             EndsAt = now.AddDays(7).AddHours(2), Phase = EventPhase.Pre, Visibility = EventVisibility.Public, CreatedAt = now,
         };
         var type = new TicketType
