@@ -36,7 +36,8 @@ internal static class FlashSaleBench
         Console.WriteLine($"Flash sale: {buyers} buyers, {seats} seats, database {dbName}");
         try
         {
-            await using var factory = new BenchFactory(conn);
+            var queries = new Showgeo.Bench.QueryCounter { ByStatement = args.Contains("--statements") };
+            await using var factory = new BenchFactory(conn, queries: queries);
             factory.UseKestrel(0);
             factory.StartServer();
             var baseAddress = new Uri(factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
@@ -59,7 +60,13 @@ internal static class FlashSaleBench
             var answerMs = new double[buyers];
             var outcome = new string[buyers];
             using var gate = new SemaphoreSlim(0);
+            // --pay-after (diagnostic): buyers who got a seat pay only once every buyer has an answer, which separates
+            // the answers' own cost from the payments'.
+            var payAfter = args.Contains("--pay-after");
+            var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var pending = buyers;
             long rushStart = 0;
+            var answerCpu = default(Showgeo.Bench.CpuSample);
             var tasks = Enumerable.Range(0, buyers).Select(async i =>
             {
                 await gate.WaitAsync();
@@ -69,8 +76,10 @@ internal static class FlashSaleBench
                 var html = await hold.Content.ReadAsStringAsync();
                 holdMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 answerMs[i] = Stopwatch.GetElapsedTime(rushStart).TotalMilliseconds;
+                if (Interlocked.Decrement(ref pending) == 0) { answerCpu = Showgeo.Bench.CpuSample.Now(); answered.TrySetResult(); }
                 if (hold.Headers.TryGetValues("HX-Redirect", out var redirect))
                 {
+                    if (payAfter) await answered.Task;
                     var payUrl = redirect.Single();
                     var payToken = Sale.Token(await client.GetStringAsync(payUrl));
                     using var paid = await client.PostAsync(payUrl + "?handler=Pay", Sale.Form(payToken));
@@ -81,13 +90,20 @@ internal static class FlashSaleBench
                     outcome[i] = html.Contains("data-outcome=\"sold-out\"") ? "sold-out" : "other:" + (int)hold.StatusCode;
                 }
             }).ToArray();
+            queries.Reset();
             var cpu0 = Showgeo.Bench.CpuSample.Now();
+            var gc0 = (Gen0: GC.CollectionCount(0), Gen1: GC.CollectionCount(1), Gen2: GC.CollectionCount(2), Bytes: GC.GetTotalAllocatedBytes());
             var rush = Stopwatch.StartNew();
             rushStart = Stopwatch.GetTimestamp();
             gate.Release(buyers);
             await Task.WhenAll(tasks);
             rush.Stop();
             var cpu = Showgeo.Bench.CpuSample.Now() - cpu0;
+            var toAnswers = answerCpu - cpu0;
+            var rushQueries = queries.Count;
+            var top = queries.Top(25);
+            var gc = (Gen0: GC.CollectionCount(0) - gc0.Gen0, Gen1: GC.CollectionCount(1) - gc0.Gen1, Gen2: GC.CollectionCount(2) - gc0.Gen2,
+                MB: (GC.GetTotalAllocatedBytes() - gc0.Bytes) / 1048576.0);
 
             await using var db = new ShowgeoDb(new DbContextOptionsBuilder<ShowgeoDb>().UseNpgsql(conn).Options);
             var tickets = await db.Set<Ticket>().CountAsync(t => t.EventId == eventId);
@@ -105,6 +121,10 @@ internal static class FlashSaleBench
             var answers = answerMs.Order().ToArray();
             Console.WriteLine($"answered after rush p50 {Sale.Percentile(answers, 0.50):F0} ms, p95 {Sale.Percentile(answers, 0.95):F0} ms, last {answers[^1]:F0} ms (target: all within 2000 ms)");
             Console.WriteLine($"answers/second      {buyers / (answers[^1] / 1000):F0} (every buyer's hold answer, held or sold out; target >= 1000)");
+            Console.WriteLine($"CPU until the last answer  app+buyers {toAnswers.App.TotalSeconds:F1} s, PostgreSQL {toAnswers.Postgres.TotalSeconds:F1} s{(payAfter ? " (payments held back until then)" : "")}");
+            Console.WriteLine($"EF statements       {rushQueries} in the rush ({(double)rushQueries / (buyers + paidCount * 2):F1} per request)");
+            foreach (var (statement, count) in top) Console.WriteLine($"  {count,6}  {statement}");
+            Console.WriteLine($"GC during the rush  gen0 {gc.Gen0}, gen1 {gc.Gen1}, gen2 {gc.Gen2}, allocated {gc.MB:F0} MB ({gc.MB * 1024 / (buyers + paidCount * 2):F0} KB per request)");
             Console.WriteLine($"CPU during the rush  app+buyers {cpu.App.TotalSeconds:F1} s, PostgreSQL {cpu.Postgres.TotalSeconds:F1} s (of {Environment.ProcessorCount * rush.Elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores)");
 
             // The sold-out answer on its own, beside the cheapest request the app serves (/healthz, through the same
@@ -144,10 +164,12 @@ internal static class FlashSaleBench
     }
 }
 
-internal sealed class BenchFactory(string connectionString, Dictionary<string, string>? settings = null) : WebApplicationFactory<global::Program>
+internal sealed class BenchFactory(string connectionString, Dictionary<string, string>? settings = null,
+    Showgeo.Bench.QueryCounter? queries = null) : WebApplicationFactory<global::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (queries is not null) builder.ConfigureServices(s => s.ConfigureDbContext<ShowgeoDb>(o => o.AddInterceptors(queries)));
         foreach (var (key, value) in settings ?? []) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Showgeo", connectionString);

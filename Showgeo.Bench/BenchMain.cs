@@ -7,6 +7,7 @@ namespace Showgeo.Bench;
 ///        dotnet run -c Release --project Showgeo.Bench -- live [--connections N] [--open-concurrency N]
 ///        dotnet run -c Release --project Showgeo.Bench -- search [--database NAME] [--requests N] [--concurrency N] [--rounds N]  (on the pages harness's database)
 ///        dotnet run -c Release --project Showgeo.Bench -- pages [--seconds N] [--rounds N] [--connections N] [--reuse] [--keep] [--only TEXT]  (needs wrk)
+///        dotnet run -c Release --project Showgeo.Bench -- query-cost [--queries N]  (reads the pages harness's database)
 /// Server connection (a fresh "showgeo_bench" database is created beside it) from SHOWGEO_BENCH_PG, else
 /// SHOWGEO_TEST_PG, else the local default. Not top-level statements: the web app's own Program class must stay unambiguous.
 /// </summary>
@@ -28,6 +29,8 @@ public static class BenchMain
                 return await new PagesBench(PagesBench.Options.Parse(args[1..])).RunAsync();
             case "search":
                 return await new SearchBench(SearchBench.Options.Parse(args[1..])).RunAsync();
+            case "query-cost":
+                return await QueryCostBench.RunAsync(args[1..]);
             case "live":
                 return await new LiveBench(LiveBench.Options.Parse(args[1..])).RunAsync();
             default:

@@ -12,11 +12,13 @@ public static class DataSetup
     {
         var options = DatabaseOptions.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(options.ConnectionString).Build());
+        builder.Services.AddSingleton(_ => DataSources.Queries(options.ConnectionString));
+        builder.Services.AddKeyedSingleton(DataSources.SessionKey, (_, _) => DataSources.Sessions(options.ConnectionString));
         // Pooled: the context takes nothing but its options, so a request reuses a reset instance instead of building
         // one (https://learn.microsoft.com/ef/core/performance/advanced-performance-topics#dbcontext-pooling).
         builder.Services.AddDbContextPool<ShowgeoDb>((sp, db) => db.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
-        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton(sp => new MigrationRunner(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.SessionKey), sp.GetRequiredService<ILogger<MigrationRunner>>()));
 
         builder.Services.AddOptions<DemoDataOptions>().Bind(builder.Configuration.GetSection(DemoDataOptions.Section));
         builder.Services.AddScoped<DemoData>();

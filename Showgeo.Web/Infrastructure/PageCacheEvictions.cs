@@ -10,7 +10,7 @@ namespace Showgeo.Web.Infrastructure;
 /// that changes it, so every instance hears it exactly when the change commits and evicts those pages. While the
 /// listening connection is down nothing can be heard, so on every (re)connect the whole cache is dropped.
 /// </summary>
-public sealed class PageCacheEvictions(NpgsqlDataSource data, IOutputCacheStore store, TimeProvider clock,
+public sealed class PageCacheEvictions([FromKeyedServices(Data.DataSources.SessionKey)] NpgsqlDataSource data, IOutputCacheStore store, TimeProvider clock,
     ILogger<PageCacheEvictions> log) : BackgroundService
 {
     public const string Channel = "showgeo_page_cache";

@@ -12,7 +12,7 @@ namespace Showgeo.Web.Infrastructure;
 /// a PostgreSQL session advisory lock, held on a connection of its own until <see cref="Release"/>. Coravel may release
 /// on another thread than the one that locked, so connections are kept by key, never by thread.
 /// </summary>
-public sealed class PostgresAdvisoryMutex(NpgsqlDataSource dataSource, ILogger<PostgresAdvisoryMutex> log) : IMutex, IDisposable
+public sealed class PostgresAdvisoryMutex([FromKeyedServices(Data.DataSources.SessionKey)] NpgsqlDataSource dataSource, ILogger<PostgresAdvisoryMutex> log) : IMutex, IDisposable
 {
     // A key maps to null while its lock is being taken, so two threads of this instance never both try.
     private readonly ConcurrentDictionary<string, NpgsqlConnection?> _held = new(StringComparer.Ordinal);

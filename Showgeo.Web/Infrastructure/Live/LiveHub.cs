@@ -10,7 +10,7 @@ namespace Showgeo.Web.Infrastructure.Live;
 /// item once, and hands it to the local connections subscribed to its topic.
 /// </summary>
 public sealed class LiveHub(
-    NpgsqlDataSource data, IEnumerable<ILiveFeed> feeds, IOptions<LiveOptions> options, TimeProvider clock, ILogger<LiveHub> log)
+    [FromKeyedServices(Data.DataSources.SessionKey)] NpgsqlDataSource data, IEnumerable<ILiveFeed> feeds, IOptions<LiveOptions> options, TimeProvider clock, ILogger<LiveHub> log)
     : BackgroundService
 {
     private readonly Dictionary<string, ILiveFeed> _feeds = feeds.ToDictionary(f => f.Name, StringComparer.Ordinal);

@@ -15,7 +15,8 @@ namespace Showgeo.Web.Infrastructure.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher(
     NpgsqlDataSource data, DomainEventRegistry registry, IServiceScopeFactory scopes, IOptions<OutboxOptions> options,
-    TimeProvider clock, ILogger<OutboxDispatcher> log) : BackgroundService
+    TimeProvider clock, ILogger<OutboxDispatcher> log,
+    [FromKeyedServices(Data.DataSources.SessionKey)] NpgsqlDataSource sessions) : BackgroundService
 {
     public const string Channel = "showgeo_outbox";
 
@@ -313,7 +314,7 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                await using var conn = await data.OpenConnectionAsync(stop);
+                await using var conn = await sessions.OpenConnectionAsync(stop);
                 conn.Notification += (_, _) => _wake.Writer.TryWrite(true);
                 await using (var cmd = new NpgsqlCommand($"LISTEN {Channel}", conn))
                     await cmd.ExecuteNonQueryAsync(stop);
