@@ -86,6 +86,10 @@ public sealed class DiscoveryTextSearchTests(ShowgeoApp app) : IClassFixture<Sho
         // The ids come from a subquery that pages in date order; the cards are read for those ids only.
         Assert.Matches(new Regex(@"\.id IN \(\s*SELECT \w+\.id\s+FROM events\b.*search_vector @@.*ORDER BY .*LIMIT .*OFFSET .*\)\s*ORDER BY", RegexOptions.Singleline), search.Sql);
 
+        // The words are in the SQL itself, so a prepared statement's generic plan never stands in for them.
+        Assert.Contains($"to_tsquery('simple', '{word}:*')", search.Sql);
+        Assert.DoesNotContain(search.Parameters, p => p.Value as string == word + ":*");
+
         // With table scans, bitmaps and plain index scans ruled out, the events the ids come from can only be read by an
         // index-only scan, which exists only if that index holds every column the subquery tests (a few rows here would
         // otherwise tempt the planner into any plan at all).

@@ -62,7 +62,8 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
     /// One page in date order, plus one row to tell whether another page follows. A text search picks the page's ids
     /// first and only then reads their cards: that inner query touches nothing but what the listed-events date index
     /// carries (migration 0150), so walking it in date order is an index-only scan whatever the search's selectivity,
-    /// where reading the cards' columns on the way would visit the table for every event the walk passes.
+    /// where reading the cards' columns on the way would visit the table for every event the walk passes. Its words go
+    /// into the SQL as a literal (<see cref="SearchWordsInliner"/>), so each search is planned for its own selectivity.
     /// </summary>
     internal static IQueryable<Event> OnePage(IQueryable<Event> all, IQueryable<Event> events, DiscoveryFilters f)
     {
@@ -71,7 +72,7 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
             .Take(DiscoveryFilters.PageSize + 1);
         if (f.TsQuery is null) return page;
         var ids = page.Select(e => e.Id);
-        return all.Where(e => ids.Contains(e.Id)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id);
+        return all.TagWith(SearchWordsInliner.Tag).Where(e => ids.Contains(e.Id)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id);
     }
 
     internal static IQueryable<Event> ApplyFilters(IQueryable<Event> events, DiscoveryFilters f)
