@@ -5,6 +5,7 @@ namespace Showgeo.Bench;
 ///        dotnet run -c Release --project Showgeo.Bench -- outbox [--singles N] [--burst N] [--concurrency N] [--batch N]
 ///        dotnet run -c Release --project Showgeo.Bench -- chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--busy-items-per-second N] [--keep]
 ///        dotnet run -c Release --project Showgeo.Bench -- live [--connections N] [--open-concurrency N]
+///        dotnet run -c Release --project Showgeo.Bench -- search [--database NAME] [--requests N] [--concurrency N] [--rounds N]  (on the pages harness's database)
 ///        dotnet run -c Release --project Showgeo.Bench -- pages [--seconds N] [--rounds N] [--connections N] [--reuse] [--keep] [--only TEXT]  (needs wrk)
 ///        dotnet run -c Release --project Showgeo.Bench -- query-cost [--queries N]  (reads the pages harness's database)
 /// Server connection (a fresh "showgeo_bench" database is created beside it) from SHOWGEO_BENCH_PG, else
@@ -26,6 +27,8 @@ public static class BenchMain
                 return await ViewerFleet.RunChildAsync(args[1..]);
             case "pages":
                 return await new PagesBench(PagesBench.Options.Parse(args[1..])).RunAsync();
+            case "search":
+                return await new SearchBench(SearchBench.Options.Parse(args[1..])).RunAsync();
             case "query-cost":
                 return await QueryCostBench.RunAsync(args[1..]);
             case "live":
@@ -33,6 +36,7 @@ public static class BenchMain
             default:
                 Console.Error.WriteLine("usage: Showgeo.Bench discovery [--requests N] [--concurrency N] [--keep]");
                 Console.Error.WriteLine("       Showgeo.Bench outbox [--singles N] [--burst N] [--concurrency N] [--batch N]");
+                Console.Error.WriteLine("       Showgeo.Bench search [--database NAME] [--requests N] [--concurrency N] [--rounds N]");
                 Console.Error.WriteLine("       Showgeo.Bench live [--connections N] [--open-concurrency N]");
                 Console.Error.WriteLine("       Showgeo.Bench pages [--seconds N] [--rounds N] [--connections N] [--reuse] [--keep] [--only TEXT]");
                 Console.Error.WriteLine("       Showgeo.Bench chat [--viewers N] [--rate N] [--seconds N] [--probes N] [--posters N] [--busy-items-per-second N] [--keep]");

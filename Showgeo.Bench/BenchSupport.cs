@@ -22,6 +22,31 @@ internal static class BenchSupport
     public static double Pct(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
 
+    /// <summary>
+    /// Runs <paramref name="work"/> <paramref name="total"/> times, <paramref name="concurrency"/> at a time (each worker
+    /// with its own seeded Random), and returns each call's latency in milliseconds, ascending, and the calls per second.
+    /// </summary>
+    public static async Task<(double[] LatenciesMs, double PerSecond)> LoadAsync(Func<Random, Task> work, int total, int concurrency)
+    {
+        var latencies = new double[total];
+        var next = -1;
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var random = new Random(worker * 7919 + total);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await work(random);
+                latencies[i] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }));
+        var perSecond = total / wall.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        return (latencies, perSecond);
+    }
+
     public static async Task ExecAsync(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);

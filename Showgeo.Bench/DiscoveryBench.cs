@@ -82,25 +82,13 @@ public sealed class DiscoveryBench(DiscoveryBench.Options options)
 
     private static async Task<(double Rps, double[] LatenciesMs, int Errors)> LoadAsync(HttpClient http, Func<Random, string> url, int total, int concurrency)
     {
-        var latencies = new double[total];
-        var next = -1;
         var errors = 0;
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        var (latencies, rps) = await BenchSupport.LoadAsync(async random =>
         {
-            var random = new Random(worker * 7919 + total);
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < total)
-            {
-                var started = Stopwatch.GetTimestamp();
-                using var response = await http.GetAsync(url(random));
-                await response.Content.ReadAsByteArrayAsync();
-                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-            }
-        }));
-        var rps = total / wall.Elapsed.TotalSeconds;
-        Array.Sort(latencies);
+            using var response = await http.GetAsync(url(random));
+            await response.Content.ReadAsByteArrayAsync();
+            if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+        }, total, concurrency);
         return (rps, latencies, errors);
     }
 

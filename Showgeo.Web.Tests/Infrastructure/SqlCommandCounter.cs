@@ -16,6 +16,7 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
     private readonly List<IDisposable> _subscriptions = [];
     private int _count;
     private readonly List<string> _commands = [];
+    private readonly List<CapturedCommand> _captured = [];
 
     public SqlCommandCounter(string connectionString)
     {
@@ -31,6 +32,12 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
         get { lock (_commands) return [.. _commands]; }
     }
 
+    /// <summary>Every command counted with copies of its parameters, so a test can run it again (under EXPLAIN, say).</summary>
+    public IReadOnlyList<CapturedCommand> Captured
+    {
+        get { lock (_commands) return [.. _captured]; }
+    }
+
     void IObserver<DiagnosticListener>.OnNext(DiagnosticListener listener)
     {
         if (listener.Name == DbLoggerCategory.Name)
@@ -43,7 +50,12 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
             && data.Command.Connection?.Database == _database)
         {
             Interlocked.Increment(ref _count);
-            lock (_commands) _commands.Add(data.Command.CommandText);
+            var parameters = data.Command.Parameters.OfType<Npgsql.NpgsqlParameter>().Select(p => p.Clone()).ToList();
+            lock (_commands)
+            {
+                _commands.Add(data.Command.CommandText);
+                _captured.Add(new CapturedCommand(data.Command.CommandText, parameters));
+            }
         }
     }
 
@@ -56,3 +68,5 @@ public sealed class SqlCommandCounter : IObserver<DiagnosticListener>, IObserver
         lock (_subscriptions) foreach (var s in _subscriptions) s.Dispose();
     }
 }
+
+public sealed record CapturedCommand(string Sql, IReadOnlyList<Npgsql.NpgsqlParameter> Parameters);

@@ -16,7 +16,8 @@ public static class DataSetup
         builder.Services.AddKeyedSingleton(DataSources.SessionKey, (_, _) => DataSources.Sessions(options.ConnectionString));
         // Pooled: the context takes nothing but its options, so a request reuses a reset instance instead of building
         // one (https://learn.microsoft.com/ef/core/performance/advanced-performance-topics#dbcontext-pooling).
-        builder.Services.AddDbContextPool<ShowgeoDb>((sp, db) => db.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddDbContextPool<ShowgeoDb>((sp, db) => db.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(Features.Discovery.SearchWordsInliner.Instance));
         builder.Services.AddSingleton(sp => new MigrationRunner(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSources.SessionKey), sp.GetRequiredService<ILogger<MigrationRunner>>()));
 

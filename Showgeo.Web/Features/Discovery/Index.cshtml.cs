@@ -51,17 +51,31 @@ public sealed class IndexModel(ShowgeoDb db, ViewerFollows follows, TimeProvider
             events = await NearProfileCityAsync(events, ct);
         }
 
-        var rows = await EventCard.Project(events.OrderBy(e => e.StartsAt).ThenBy(e => e.Id))
-            .Skip((Filters.Page - 1) * DiscoveryFilters.PageSize)
-            .Take(DiscoveryFilters.PageSize + 1)
-            .ToListAsync(ct);
+        var rows = await EventCard.Project(OnePage(db.Set<Event>().AsNoTracking(), events, Filters)).ToListAsync(ct);
         HasNext = rows.Count > DiscoveryFilters.PageSize;
         Results = await EventCard.WithFollowButtonsAsync(rows.Take(DiscoveryFilters.PageSize).ToList(), follows,
             Request.Path + Request.QueryString, ct);
         return this.PageOrPartial("_Results");
     }
 
-    private IQueryable<Event> ApplyFilters(IQueryable<Event> events, DiscoveryFilters f)
+    /// <summary>
+    /// One page in date order, plus one row to tell whether another page follows. A text search picks the page's ids
+    /// first and only then reads their cards: that inner query touches nothing but what the listed-events date index
+    /// carries (migration 0150), so walking it in date order is an index-only scan whatever the search's selectivity,
+    /// where reading the cards' columns on the way would visit the table for every event the walk passes. Its words go
+    /// into the SQL as a literal (<see cref="SearchWordsInliner"/>), so each search is planned for its own selectivity.
+    /// </summary>
+    internal static IQueryable<Event> OnePage(IQueryable<Event> all, IQueryable<Event> events, DiscoveryFilters f)
+    {
+        var page = events.OrderBy(e => e.StartsAt).ThenBy(e => e.Id)
+            .Skip((f.Page - 1) * DiscoveryFilters.PageSize)
+            .Take(DiscoveryFilters.PageSize + 1);
+        if (f.TsQuery is null) return page;
+        var ids = page.Select(e => e.Id);
+        return all.TagWith(SearchWordsInliner.Tag).Where(e => ids.Contains(e.Id)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id);
+    }
+
+    internal static IQueryable<Event> ApplyFilters(IQueryable<Event> events, DiscoveryFilters f)
     {
         if (f.City is { } city)
         {
